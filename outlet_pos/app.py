@@ -1,0 +1,153 @@
+"""Assembly of the Flask application: extensions, engine settings, blueprints, the shell."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, g, request, session
+from flask_login import current_user
+
+from outlet_pos import config as settings
+from outlet_pos.extensions import babel, csrf, db, limiter, login_manager, migrate
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+MIGRATIONS_DIR = PACKAGE_DIR / "migrations"
+LANGUAGES = {"id": "Bahasa Indonesia", "en": "English"}
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
+    "frame-ancestors 'none'; connect-src 'self'"
+)
+
+
+def build_app(config: dict[str, Any] | None = None) -> Flask:
+    app = Flask(
+        "outlet_pos",
+        instance_path=str(settings.instance_path()),
+        template_folder=str(settings.PROJECT_ROOT / "templates"),
+        static_folder=str(settings.PROJECT_ROOT / "static"),
+    )
+    app.config.update(settings.from_environment())
+    if config:
+        app.config.update(config)
+
+    # Import models so metadata is complete before migrations or queries run.
+    from outlet_pos import models  # noqa: F401
+
+    db.init_app(app)
+    migrate.init_app(
+        app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True, compare_type=True
+    )
+    login_manager.init_app(app)
+    login_manager.login_view = "shell.login"
+    login_manager.login_message = "Silakan masuk terlebih dahulu."
+    login_manager.login_message_category = "warning"
+    login_manager.session_protection = "strong"
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=_select_locale)
+    limiter.init_app(app)
+
+    from outlet_pos.core.db import configure_engine
+
+    with app.app_context():
+        configure_engine(db.engine)
+
+    _register_shell(app)
+    from outlet_pos.shell import bp as shell_bp
+    from outlet_pos.workspaces.admin import bp as admin_bp
+    from outlet_pos.workspaces.bendahara import bp as bendahara_bp
+
+    app.register_blueprint(shell_bp)
+    app.register_blueprint(bendahara_bp)
+    app.register_blueprint(admin_bp)
+
+    from outlet_pos.cli import register_commands
+
+    register_commands(app)
+    return app
+
+
+def _select_locale() -> str:
+    lang = session.get("lang")
+    if lang in LANGUAGES:
+        return lang
+    if current_user and current_user.is_authenticated and current_user.locale in LANGUAGES:
+        return current_user.locale
+    return "id"
+
+
+@login_manager.user_loader
+def _load_user(user_id: str):
+    from outlet_pos.core.access import User
+
+    ident, _, token = user_id.partition(":")
+    if not ident.isdigit():
+        return None
+    user = db.session.get(User, int(ident))
+    if user is None or not user.active or user.session_token != token:
+        return None
+    return user
+
+
+def _register_shell(app: Flask) -> None:
+    from outlet_pos import formatting
+    from outlet_pos.core.db import set_read_only
+    from outlet_pos.core.tenancy import Cooperative
+
+    @app.before_request
+    def _before() -> None:
+        # GET pages and reports read in a deferred SQLite transaction so they never block the
+        # counter; anything else begins IMMEDIATE and queues behind other writers.
+        g._ro_token = set_read_only(request.method in ("GET", "HEAD", "OPTIONS"))
+        g.cooperative = None
+        if current_user.is_authenticated:
+            coop_id = session.get("coop_id")
+            coop = db.session.get(Cooperative, coop_id) if coop_id else None
+            if coop is not None and not current_user.roles_in(coop):
+                coop = None
+            if coop is None:
+                coops = current_user.cooperatives()
+                if len(coops) == 1:
+                    coop = coops[0]
+                    session["coop_id"] = coop.id
+            g.cooperative = coop
+
+    @app.teardown_request
+    def _teardown(_exc) -> None:
+        from outlet_pos.core.db import _read_only
+
+        token = g.pop("_ro_token", None)
+        if token is not None:
+            _read_only.reset(token)
+
+    @app.after_request
+    def _headers(response):
+        response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault(
+            "Permissions-Policy", "camera=(), microphone=(), geolocation=()"
+        )
+        if request.endpoint != "static":
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
+    formatting.register(app)
+
+    from outlet_pos.core.access import ROLES
+    from outlet_pos.shell.nav import nav_groups
+
+    app.jinja_env.filters["role_label"] = lambda role: ROLES.get(role, role)
+
+    @app.context_processor
+    def _shell_context() -> dict:
+        from flask_babel import get_locale
+
+        return {"nav_groups": nav_groups, "languages": LANGUAGES, "get_locale": get_locale}
+
+    from outlet_pos.shell.errors import register_error_handlers
+
+    register_error_handlers(app)

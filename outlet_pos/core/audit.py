@@ -1,0 +1,90 @@
+"""Audit trail: who did what sensitive thing, when, and from which address.
+
+Rows are appended in the same transaction as the action they describe, so an action that
+rolls back leaves no audit row claiming it happened (a failed login is its own action).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from flask import has_request_context, request
+from sqlalchemy import ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from outlet_pos.core.db import utcnow
+from outlet_pos.extensions import db
+
+ACTION_LABELS = {
+    "login.success": "Masuk",
+    "login.failed": "Gagal masuk",
+    "login.locked": "Masuk ditolak (akun terkunci)",
+    "login.lockout": "Akun dikunci",
+    "logout": "Keluar",
+    "password.change": "Ganti kata sandi",
+    "user.create": "Pengguna dibuat",
+    "user.update": "Pengguna diubah",
+    "user.unlock": "Akun dibuka kuncinya",
+    "role.grant": "Peran diberikan",
+    "role.revoke": "Peran dicabut",
+    "journal.manual": "Jurnal manual",
+    "journal.reverse": "Pembalikan jurnal",
+    "period.close": "Tutup bulan",
+    "period.reopen": "Buka kembali bulan",
+    "account.create": "Akun dibuat",
+    "account.update": "Akun diubah",
+    "cooperative.create": "Koperasi dibuat",
+    "cooperative.update": "Koperasi diubah",
+    "outlet.save": "Gerai disimpan",
+    "unit.save": "Unit usaha disimpan",
+    "backup": "Cadangan data",
+}
+
+
+class AuditEvent(db.Model):
+    __tablename__ = "audit_event"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    cooperative_id: Mapped[int | None] = mapped_column(ForeignKey("cooperative.id"), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
+    action: Mapped[str] = mapped_column(String(40), index=True)
+    target: Mapped[str] = mapped_column(String(120), default="")
+    detail_json: Mapped[str] = mapped_column(Text, default="{}")
+    ip: Mapped[str] = mapped_column(String(64), default="")
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+    user = relationship("User")
+
+    @property
+    def detail(self) -> dict[str, Any]:
+        return json.loads(self.detail_json or "{}")
+
+    @property
+    def label(self) -> str:
+        return ACTION_LABELS.get(self.action, self.action)
+
+
+def record(
+    action: str,
+    *,
+    user: Any = None,
+    cooperative: Any = None,
+    target: str = "",
+    detail: dict[str, Any] | None = None,
+    ip: str | None = None,
+) -> AuditEvent:
+    """Append an audit row (flush only; the caller's transaction commits it)."""
+    if ip is None and has_request_context():
+        ip = request.remote_addr or ""
+    event = AuditEvent(
+        cooperative_id=getattr(cooperative, "id", cooperative),
+        user_id=getattr(user, "id", user),
+        action=action,
+        target=target[:120],
+        detail_json=json.dumps(detail or {}, default=str, ensure_ascii=False),
+        ip=(ip or "")[:64],
+    )
+    db.session.add(event)
+    return event

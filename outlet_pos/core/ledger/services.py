@@ -1,0 +1,415 @@
+"""The ledger's contract (DESIGN §2.5): ``post`` is the one way money moves.
+
+Every caller (checkout, savings, the manual journal form, the CLI) goes through ``post``; it
+validates, numbers gaplessly per cooperative and year, hash-chains, and flushes. It never
+commits: the caller's business action commits once (``run_transaction``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import and_, func, select
+
+from outlet_pos.core.audit import record
+from outlet_pos.core.db import lock_for_update, utcnow
+from outlet_pos.core.errors import (
+    DomainError,
+    NotFound,
+    PeriodLocked,
+    UnbalancedEntry,
+    ValidationError,
+)
+from outlet_pos.core.ledger.models import (
+    MONTHS_ID,
+    TYPE_BY_DIGIT,
+    Account,
+    JournalEntry,
+    JournalLine,
+    Period,
+)
+from outlet_pos.core.tenancy import BusinessUnit, Cooperative
+from outlet_pos.extensions import db
+
+MAX_AMOUNT = 10**15 - 1  # Rp999 triliun: beyond any cooperative, below BIGINT and float traps
+GENESIS_HASH = "0" * 64
+
+
+@dataclass(frozen=True)
+class LineInput:
+    """One side of a posting, as callers hand it to ``post``."""
+
+    account: str | Account
+    debit: int
+    credit: int
+    unit: BusinessUnit | int | None = None
+    member: int | None = None
+    memo: str = ""
+
+
+def _as_line(raw: LineInput | Sequence) -> LineInput:
+    if isinstance(raw, LineInput):
+        return raw
+    if not isinstance(raw, Sequence) or not 3 <= len(raw) <= 5:
+        raise ValidationError("Baris jurnal harus berisi akun, debit dan kredit.")
+    return LineInput(*raw)
+
+
+def _check_amount(value: object, line_no: int) -> int:
+    # bool is an int subclass; floats and Decimals are refused outright: money is integer rupiah.
+    if type(value) is not int:
+        raise ValidationError(f"Baris {line_no}: jumlah harus rupiah bulat (bukan pecahan).")
+    if value < 0:
+        raise ValidationError(f"Baris {line_no}: jumlah tidak boleh negatif.")
+    if value > MAX_AMOUNT:
+        raise ValidationError(f"Baris {line_no}: jumlah terlalu besar.")
+    return value
+
+
+def fiscal_year(coop: Cooperative, day: date) -> int:
+    """The fiscal year a date belongs to, named after the calendar year it starts in."""
+    start = coop.fiscal_year_start_month or 1
+    return day.year if day.month >= start else day.year - 1
+
+
+def is_period_closed(coop: Cooperative, day: date) -> bool:
+    return bool(
+        db.session.scalar(
+            select(Period.closed).where(
+                Period.cooperative_id == coop.id,
+                Period.year == day.year,
+                Period.month == day.month,
+            )
+        )
+    )
+
+
+def entry_hash(number: str, day: date, lines: Iterable[tuple[int, int, int]], prev: str) -> str:
+    """SHA-256 over the entry's number, date, lines (account id, debit, credit as integer
+    strings) and the previous entry's hash, so any row changed behind the application's back
+    breaks the chain that ``outlet-pos verify`` walks."""
+    body = "|".join([number, day.isoformat(), ";".join(f"{a}:{d}:{c}" for a, d, c in lines), prev])
+    return hashlib.sha256(body.encode()).hexdigest()
+
+
+def post(
+    coop: Cooperative,
+    day: date,
+    memo: str,
+    lines: Sequence[LineInput | Sequence],
+    *,
+    source: str,
+    source_ref: str = "",
+    unit: BusinessUnit | int | None = None,
+    user=None,
+    idempotency_key: str | None = None,
+    reverses: JournalEntry | None = None,
+) -> JournalEntry:
+    """Post one balanced journal entry (flush only) and return it.
+
+    Refuses, with one message and nothing written: fewer than two lines, a line with both or
+    neither side, non-integer/negative amounts, debits != credits, unknown, inactive or header
+    accounts, another cooperative's account or unit, a date in a closed month.
+    A repeated ``idempotency_key`` returns the first entry instead of posting again.
+    """
+    if not isinstance(day, date):
+        raise ValidationError("Tanggal jurnal tidak valid.", field="date")
+    memo = (memo or "").strip()
+    if not memo:
+        raise ValidationError("Keterangan jurnal wajib diisi.", field="memo")
+    if len(memo) > 500:
+        raise ValidationError("Keterangan jurnal maksimal 500 karakter.", field="memo")
+    parsed = [_as_line(raw) for raw in lines]
+    if len(parsed) < 2:
+        raise UnbalancedEntry("Jurnal harus memiliki paling sedikit dua baris.")
+    total_debit = total_credit = 0
+    for no, line in enumerate(parsed, start=1):
+        debit = _check_amount(line.debit, no)
+        credit = _check_amount(line.credit, no)
+        if (debit > 0) == (credit > 0):
+            raise ValidationError(f"Baris {no}: isi debit atau kredit (salah satu, bukan nol).")
+        total_debit += debit
+        total_credit += credit
+    if total_debit != total_credit:
+        raise UnbalancedEntry(
+            f"Jurnal tidak seimbang: debit {total_debit:,} ≠ kredit {total_credit:,}.".replace(
+                ",", "."
+            )
+        )
+
+    # Lock the cooperative row: it serialises numbering and the hash chain per cooperative
+    # (PostgreSQL FOR UPDATE; SQLite is already serialised by BEGIN IMMEDIATE).
+    coop = db.session.execute(
+        lock_for_update(select(Cooperative).where(Cooperative.id == coop.id)).execution_options(
+            populate_existing=True
+        )
+    ).scalar_one()
+
+    if idempotency_key:
+        idempotency_key = idempotency_key.strip()[:64]
+        existing = db.session.scalar(
+            select(JournalEntry).where(
+                JournalEntry.cooperative_id == coop.id,
+                JournalEntry.idempotency_key == idempotency_key,
+            )
+        )
+        if existing is not None:
+            return existing
+
+    accounts = _resolve_accounts(coop, parsed)
+    units = _resolve_units(coop, [line.unit for line in parsed] + [unit])
+    if is_period_closed(coop, day):
+        raise PeriodLocked(
+            f"Periode {MONTHS_ID[day.month - 1]} {day.year} sudah ditutup; "
+            "jurnal tidak dapat diposting ke bulan itu.",
+            field="date",
+        )
+
+    year = fiscal_year(coop, day)
+    seq = (
+        db.session.scalar(
+            select(func.max(JournalEntry.seq)).where(
+                JournalEntry.cooperative_id == coop.id, JournalEntry.year == year
+            )
+        )
+        or 0
+    ) + 1
+    number = f"JU-{year}-{seq:06d}"
+    line_keys = [(accounts[i].id, line.debit, line.credit) for i, line in enumerate(parsed)]
+    prev = coop.ledger_head_hash or GENESIS_HASH
+    digest = entry_hash(number, day, line_keys, prev)
+    entry = JournalEntry(
+        cooperative_id=coop.id,
+        year=year,
+        seq=seq,
+        number=number,
+        date=day,
+        memo=memo,
+        source=source,
+        source_ref=source_ref[:64],
+        unit_id=units.get(_unit_key(unit)),
+        reverses_id=reverses.id if reverses is not None else None,
+        idempotency_key=idempotency_key or None,
+        created_by_id=getattr(user, "id", user),
+        created_at=utcnow(),
+        prev_hash=prev,
+        hash=digest,
+    )
+    db.session.add(entry)
+    db.session.flush()
+    db.session.add_all(
+        JournalLine(
+            cooperative_id=coop.id,
+            entry_id=entry.id,
+            line_no=no,
+            account_id=accounts[no - 1].id,
+            entry_date=day,
+            debit=line.debit,
+            credit=line.credit,
+            unit_id=units.get(_unit_key(line.unit)),
+            member_id=line.member,
+            memo=(line.memo or "")[:200],
+        )
+        for no, line in enumerate(parsed, start=1)
+    )
+    coop.ledger_head_hash = digest
+    db.session.flush()
+    return entry
+
+
+def _unit_key(unit: BusinessUnit | int | None) -> int | None:
+    return unit.id if isinstance(unit, BusinessUnit) else unit
+
+
+def _resolve_units(coop: Cooperative, raw: list) -> dict[int | None, int | None]:
+    ids = {_unit_key(u) for u in raw} - {None}
+    found = {}
+    if ids:
+        found = {
+            u.id: u.id
+            for u in db.session.scalars(
+                select(BusinessUnit).where(
+                    BusinessUnit.id.in_(ids), BusinessUnit.cooperative_id == coop.id
+                )
+            )
+        }
+    missing = ids - set(found)
+    if missing:
+        raise ValidationError("Unit usaha tidak dikenal di koperasi ini.")
+    found[None] = None
+    return found
+
+
+def _resolve_accounts(coop: Cooperative, parsed: list[LineInput]) -> list[Account]:
+    codes = {ln.account for ln in parsed if isinstance(ln.account, str)}
+    by_code = {}
+    if codes:
+        by_code = {
+            a.code: a
+            for a in db.session.scalars(
+                select(Account).where(Account.cooperative_id == coop.id, Account.code.in_(codes))
+            )
+        }
+    result = []
+    for no, line in enumerate(parsed, start=1):
+        acc = line.account if isinstance(line.account, Account) else by_code.get(line.account)
+        if acc is None or acc.cooperative_id != coop.id:
+            shown = line.account.code if isinstance(line.account, Account) else line.account
+            raise ValidationError(f"Baris {no}: akun {shown} tidak dikenal.")
+        if acc.is_header:
+            raise ValidationError(
+                f"Baris {no}: akun {acc.code} adalah akun induk (header); pilih akun rinciannya."
+            )
+        if not acc.active:
+            raise ValidationError(f"Baris {no}: akun {acc.code} tidak aktif.")
+        result.append(acc)
+    return result
+
+
+def is_reversed(entry: JournalEntry) -> JournalEntry | None:
+    return db.session.scalar(
+        select(JournalEntry).where(
+            JournalEntry.cooperative_id == entry.cooperative_id,
+            JournalEntry.reverses_id == entry.id,
+        )
+    )
+
+
+def reverse(entry: JournalEntry, day: date, reason: str, user) -> JournalEntry:
+    """Post the mirror image of ``entry`` (the only undo); each entry reverses at most once."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError("Alasan pembalikan wajib diisi.", field="reason")
+    if entry.reverses_id is not None:
+        raise DomainError("Jurnal pembalik tidak dapat dibalik lagi; buat jurnal baru.")
+    if is_reversed(entry) is not None:
+        raise DomainError(f"Jurnal {entry.number} sudah pernah dibalik.")
+    coop = db.session.get(Cooperative, entry.cooperative_id)
+    lines = [
+        LineInput(line.account, line.credit, line.debit, line.unit_id, line.member_id, line.memo)
+        for line in entry.lines
+    ]
+    mirror = post(
+        coop,
+        day,
+        f"Pembalikan {entry.number}: {reason}"[:500],
+        lines,
+        source="reversal",
+        source_ref=entry.number,
+        unit=entry.unit_id,
+        user=user,
+        reverses=entry,
+    )
+    record(
+        "journal.reverse",
+        user=user,
+        cooperative=coop,
+        target=entry.number,
+        detail={"reversal": mirror.number, "reason": reason},
+    )
+    return mirror
+
+
+def balances(
+    coop: Cooperative,
+    *,
+    as_of: date | None = None,
+    date_from: date | None = None,
+    period: tuple[int, int] | None = None,
+    unit: BusinessUnit | int | None = None,
+) -> dict[str, int]:
+    """Signed balances (debit - credit) per account code, by SQL aggregation.
+
+    ``as_of`` includes everything up to that date; ``date_from`` narrows to a range;
+    ``period=(year, month)`` is one month's movement.
+    """
+    conds = [JournalLine.cooperative_id == coop.id]
+    if period is not None:
+        import calendar
+
+        y, m = period
+        conds += [
+            JournalLine.entry_date >= date(y, m, 1),
+            JournalLine.entry_date <= date(y, m, calendar.monthrange(y, m)[1]),
+        ]
+    if as_of is not None:
+        conds.append(JournalLine.entry_date <= as_of)
+    if date_from is not None:
+        conds.append(JournalLine.entry_date >= date_from)
+    if unit is not None:
+        conds.append(JournalLine.unit_id == _unit_key(unit))
+    rows = db.session.execute(
+        select(Account.code, func.sum(JournalLine.debit) - func.sum(JournalLine.credit))
+        .join(Account, Account.id == JournalLine.account_id)
+        .where(and_(*conds))
+        .group_by(Account.code)
+    )
+    return {code: int(amount) for code, amount in rows}
+
+
+def add_account(coop: Cooperative, parent: Account, code: str, name: str, user) -> Account:
+    """Add a child account under ``parent``; a parent with postings cannot get children,
+    because its history would then sit on a header that reports must not post to."""
+    code = (code or "").strip()
+    name = (name or "").strip()
+    if parent.cooperative_id != coop.id:
+        raise NotFound("Akun induk tidak ditemukan.")
+    if not (len(code) == 6 and code.isascii() and code.isdigit()):
+        raise ValidationError("Kode akun harus 6 angka.", field="code")
+    if code[0] != parent.code[0] or code[0] not in TYPE_BY_DIGIT:
+        raise ValidationError(
+            f"Kode akun harus diawali {parent.code[0]} seperti akun induknya.", field="code"
+        )
+    if not name or len(name) > 200:
+        raise ValidationError("Nama akun wajib diisi (maksimal 200 karakter).", field="name")
+    if db.session.scalar(
+        select(Account.id).where(Account.cooperative_id == coop.id, Account.code == code)
+    ):
+        raise ValidationError(f"Kode akun {code} sudah dipakai.", field="code")
+    if not parent.is_header:
+        if db.session.scalar(select(JournalLine.id).where(JournalLine.account_id == parent.id)):
+            raise ValidationError(
+                f"Akun {parent.code} sudah memiliki transaksi, tidak dapat diberi sub-akun.",
+                field="parent",
+            )
+        parent.is_header = True
+    acc = Account(
+        cooperative_id=coop.id,
+        code=code,
+        name=name,
+        type=parent.type,
+        normal_side=parent.normal_side,
+        parent_id=parent.id,
+        is_header=False,
+        active=True,
+    )
+    db.session.add(acc)
+    db.session.flush()
+    record("account.create", user=user, cooperative=coop, target=code, detail={"name": name})
+    return acc
+
+
+def set_account_active(account: Account, active: bool, user) -> None:
+    """Deactivate (or reactivate) an account; a non-zero balance must be moved out first."""
+    if not active:
+        bal = db.session.scalar(
+            select(func.coalesce(func.sum(JournalLine.debit - JournalLine.credit), 0)).where(
+                JournalLine.account_id == account.id
+            )
+        )
+        if bal:
+            raise ValidationError(
+                f"Akun {account.code} masih bersaldo; pindahkan saldonya sebelum menonaktifkan."
+            )
+    account.active = active
+    record(
+        "account.update",
+        user=user,
+        cooperative=account.cooperative_id,
+        target=account.code,
+        detail={"active": active},
+    )
+    db.session.flush()

@@ -1,0 +1,237 @@
+"""``outlet-pos demo``: a realistic cooperative for a newcomer to click through.
+
+Everything is built through the same services the pages use (onboarding, ledger.post,
+close_month), so the demo's books pass ``outlet-pos verify`` like real ones must.
+"""
+
+from __future__ import annotations
+
+import random
+import secrets
+from datetime import date, timedelta
+
+from sqlalchemy import select
+
+from outlet_pos.core.access import User
+from outlet_pos.core.db import run_transaction
+from outlet_pos.core.ledger import close_month, post
+from outlet_pos.core.ledger.services import fiscal_year
+from outlet_pos.core.onboarding import (
+    create_cooperative,
+    create_user,
+    grant_role,
+    save_outlet,
+    save_unit,
+)
+from outlet_pos.core.parties import Member
+from outlet_pos.core.tenancy import Cooperative
+from outlet_pos.extensions import db
+
+DEMO_NAME = "Koperasi Desa Merah Putih Sukamaju"
+
+UNITS = [
+    ("sembako", "Sembako", "sembako"),
+    ("pupuk", "Pupuk & Saprotan", "pupuk"),
+    ("simpin", "Simpan Pinjam", "simpan_pinjam"),
+    ("klinik", "Klinik Desa", "klinik"),
+    ("apotek", "Apotek Desa", "apotek"),
+    ("logistik", "Pos & Logistik", "logistik"),
+    ("perikanan", "Perikanan", "lokal"),
+]
+
+USERS = [
+    ("admin", "Admin Sistem", None),
+    ("pengurus", "Hj. Siti Rahmawati", "pengurus"),
+    ("bendahara", "Rina Marlina", "bendahara"),
+    ("pengawas", "H. Abdul Karim", "pengawas"),
+    ("kasir", "Dewi Lestari", "kasir"),
+    ("apoteker", "apt. Yusuf Hidayat, S.Farm.", "apoteker"),
+    ("klinik", "Bidan Nur Aisyah", "petugas_klinik"),
+    ("logistik", "Andi Saputra", "petugas_logistik"),
+    ("pendamping", "Bambang Wicaksono", "pendamping"),
+]
+
+MEMBER_NAMES = [
+    ("Ahmad Fauzi", "L"),
+    ("Siti Aminah", "P"),
+    ("Budi Santoso", "L"),
+    ("Sri Wahyuni", "P"),
+    ("Muhammad Rizal", "L"),
+    ("Nurhayati", "P"),
+    ("Agus Salim", "L"),
+    ("Rahmawati", "P"),
+    ("Hendra Gunawan", "L"),
+    ("Yuliana Pratiwi", "P"),
+    ("Darmawan", "L"),
+    ("Fitriani", "P"),
+    ("Syamsul Bahri", "L"),
+    ("Kartini", "P"),
+    ("La Ode Hasan", "L"),
+    ("Wa Ode Sitti", "P"),
+    ("Iwan Setiawan", "L"),
+    ("Maria Goreti", "P"),
+    ("Yohanes Bura", "L"),
+    ("Ratna Sari", "P"),
+]
+
+
+def _password(fixed: str | None) -> str:
+    alphabet = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+    return fixed or "".join(secrets.choice(alphabet) for _ in range(14))
+
+
+def _nik(rng: random.Random, sex: str, serial: int) -> str:
+    """A NIK of Kutai Kartanegara (64.02) that passes validation."""
+    day = rng.randint(1, 28) + (40 if sex == "P" else 0)
+    return f"640211{day:02d}{rng.randint(1, 12):02d}{rng.randint(60, 99):02d}{serial:04d}"
+
+
+def build_demo(password: str | None = None) -> list[tuple[str, str, str]]:
+    """Build the demo cooperative (or, if it exists, give its users fresh passwords)."""
+    coop = db.session.scalar(select(Cooperative).where(Cooperative.name == DEMO_NAME))
+    if coop is not None:
+        return run_transaction(_reset_passwords, password)
+    return run_transaction(_build, password)
+
+
+def _reset_passwords(password: str | None) -> list[tuple[str, str, str]]:
+    out = []
+    for username, _name, role in USERS:
+        user = db.session.scalar(select(User).where(User.username == username))
+        if user is None:
+            continue
+        pw = _password(password)
+        user.set_password(pw)
+        user.failed_logins, user.locked_until = 0, None
+        out.append((username, pw, role or "admin"))
+    db.session.flush()
+    return out
+
+
+def _build(password: str | None) -> list[tuple[str, str, str]]:
+    rng = random.Random(2025)
+    coop = create_cooperative(
+        {
+            "name": DEMO_NAME,
+            "legal_number": "AHU-0012345.AH.01.29.TAHUN 2025",
+            "nik_koperasi": "6402110250001",
+            "npwp": "0123456789012000",
+            "address": "Jl. Poros Desa No. 17",
+            "desa": "Sukamaju",
+            "kecamatan": "Tenggarong Seberang",
+            "kabupaten": "Kutai Kartanegara",
+            "provinsi": "Kalimantan Timur",
+            "region_code": "64.02.11.2005",
+            "timezone": "WITA",
+            "fiscal_year_start_month": 1,
+            "simpanan_pokok_amount": 100_000,
+            "simpanan_wajib_amount": 20_000,
+        }
+    )
+    outlet = save_outlet(coop, "GR01", "Gerai Sukamaju", "Jl. Poros Desa No. 17, Sukamaju")
+    units = {code: save_unit(coop, code, name, kind, outlet.id) for code, name, kind in UNITS}
+    credentials = []
+    for username, full_name, role in USERS:
+        pw = _password(password)
+        user = create_user(username, full_name, pw, is_admin=role is None)
+        if role:
+            grant_role(user, coop, role)
+        credentials.append((username, pw, role or "admin"))
+    bendahara = db.session.scalar(select(User).where(User.username == "bendahara"))
+
+    today = coop.today()
+    fy = fiscal_year(coop, today)
+    start = date(fy, coop.fiscal_year_start_month, 1)
+    members = []
+    for i, (name, sex) in enumerate(MEMBER_NAMES, start=1):
+        members.append(
+            Member(
+                cooperative_id=coop.id,
+                member_number=f"KDMP-{i:04d}",
+                nik=_nik(rng, sex, i),
+                name=name,
+                sex=sex,
+                address=f"RT {i % 7 + 1:02d} Sukamaju",
+                desa="Sukamaju",
+                phone=f"0812{rng.randint(10_000_000, 99_999_999)}",
+                occupation=rng.choice(["Petani", "Nelayan", "Pedagang", "Guru", "Peternak"]),
+                join_date=start - timedelta(days=rng.randint(30, 400)),
+                status="aktif",
+            )
+        )
+    db.session.add_all(members)
+    db.session.flush()
+
+    n = len(members)
+    pokok, wajib = n * 100_000, n * 20_000 * 10
+    opening = [
+        ("111100", 15_250_000, 0, None),
+        ("112100", 86_400_000, 0, None),
+        ("114100", 42_750_000, 0, units["sembako"]),
+        ("114100", 18_300_000, 0, units["pupuk"]),
+        ("113300", 30_000_000, 0, units["simpin"]),
+        ("121200", 24_500_000, 0, None),
+        ("311100", 0, pokok, None),
+        ("311200", 0, wajib, None),
+        ("211200", 0, 21_800_000, units["simpin"]),
+        ("211100", 0, 9_600_000, None),
+        ("312100", 0, 150_000_000, None),
+    ]
+    total_d = sum(d for _, d, _, _ in opening)
+    total_c = sum(c for _, _, c, _ in opening)
+    opening.append(
+        ("315200", 0, total_d - total_c, None)
+        if total_d > total_c
+        else ("315200", total_c - total_d, 0, None)
+    )
+    post(
+        coop,
+        start,
+        "Saldo awal tahun buku (neraca pembukaan)",
+        opening,
+        source="opening",
+        user=bendahara,
+    )
+
+    # Monthly running costs and member savings, so every report has something to show.
+    month = start
+    while month < today.replace(day=1):
+        d = month + timedelta(days=4)
+        post(
+            coop,
+            d,
+            f"Simpanan wajib anggota bulan {month:%m/%Y}",
+            [("111100", n * 20_000, 0, units["simpin"]), ("311200", 0, n * 20_000, None)],
+            source="manual",
+            user=bendahara,
+        )
+        amount = rng.randint(45, 70) * 10_000
+        post(
+            coop,
+            month + timedelta(days=9),
+            "Bayar listrik & air gerai",
+            [("612100", amount, 0, units["sembako"]), ("112100", 0, amount, None)],
+            source="manual",
+            user=bendahara,
+        )
+        post(
+            coop,
+            month + timedelta(days=24),
+            "Gaji karyawan gerai",
+            [("611100", 4_500_000, 0, units["sembako"]), ("112100", 0, 4_500_000, None)],
+            source="manual",
+            user=bendahara,
+        )
+        post(
+            coop,
+            month + timedelta(days=14),
+            "Setor kas ke bank",
+            [("112100", 300_000, 0, None), ("111100", 0, 300_000, None)],
+            source="manual",
+            user=bendahara,
+        )
+        nxt = (month.replace(day=28) + timedelta(days=4)).replace(day=1)
+        if nxt < today.replace(day=1):
+            close_month(coop, month.year, month.month, bendahara)
+        month = nxt
+    return credentials

@@ -1,0 +1,80 @@
+"""Form building blocks with messages in Bahasa Indonesia.
+
+WTForms ships no Indonesian catalogue, so every validator here carries its own message;
+forms use these instead of the bare WTForms ones.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from wtforms import DateField, StringField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
+
+from outlet_pos.money import MoneyError, parse_rupiah
+
+
+def wajib(message: str = "Wajib diisi.") -> DataRequired:
+    return DataRequired(message=message)
+
+
+def wajib_input(message: str = "Wajib diisi.") -> InputRequired:
+    return InputRequired(message=message)
+
+
+def panjang(max: int, min: int = -1) -> Length:
+    if min > 0:
+        msg = f"Panjang harus {min}–{max} karakter."
+    else:
+        msg = f"Maksimal {max} karakter."
+    return Length(min=min, max=max, message=msg)
+
+
+opsional = Optional
+
+
+class TanggalField(DateField):
+    """A date typed as YYYY-MM-DD (the browser's date input) or DD/MM/YYYY."""
+
+    FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y")
+
+    def process_formdata(self, valuelist):
+        if not valuelist or not valuelist[0].strip():
+            self.data = None
+            return
+        raw = valuelist[0].strip()[:20]
+        for fmt in self.FORMATS:
+            try:
+                self.data = datetime.strptime(raw, fmt).date()
+                return
+            except ValueError:
+                continue
+        self.data = None
+        raise ValueError("Tanggal tidak valid; gunakan format HH/BB/TTTT.")
+
+    def _value(self):
+        if self.raw_data:
+            return " ".join(self.raw_data)
+        return self.data.isoformat() if isinstance(self.data, date) else ""
+
+
+class RupiahField(StringField):
+    """An amount of whole rupiah: ``12.500`` or ``12500``; refuses decimals, signs, exponents."""
+
+    def __init__(self, *args, allow_negative: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.allow_negative = allow_negative
+        self.amount: int | None = None
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        self.amount = None
+        text = (self.data or "").strip()
+        if not text:
+            return
+        if len(text) > 30:
+            raise ValueError("Jumlah terlalu panjang.")
+        try:
+            self.amount = parse_rupiah(text, allow_negative=self.allow_negative)
+        except MoneyError as exc:
+            raise ValueError(str(exc)) from None

@@ -1,0 +1,21 @@
+"""Every model, imported in one place so Alembic and ``create_app`` see the whole schema."""
+
+from outlet_pos.core.access import Membership, User
+from outlet_pos.core.audit import AuditEvent
+from outlet_pos.core.ledger.models import Account, JournalEntry, JournalLine, Period
+from outlet_pos.core.parties import Member
+from outlet_pos.core.tenancy import BusinessUnit, Cooperative, Outlet
+
+__all__ = [
+    "Account",
+    "AuditEvent",
+    "BusinessUnit",
+    "Cooperative",
+    "JournalEntry",
+    "JournalLine",
+    "Member",
+    "Membership",
+    "Outlet",
+    "Period",
+    "User",
+]

@@ -1,0 +1,61 @@
+"""Navigation by role: each item names the permission its page needs, so a user only sees
+what they can open. Later units add their groups here."""
+
+from __future__ import annotations
+
+from flask import g
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+NAV = [
+    {
+        "title": _l("Beranda"),
+        "items": [
+            ("shell.home", _l("Beranda"), "⌂", "home"),
+        ],
+    },
+    {
+        "title": _l("Pembukuan"),
+        "items": [
+            ("bendahara.journal_list", _l("Jurnal"), "☰", "ledger.view"),
+            ("bendahara.journal_new", _l("Jurnal manual"), "✎", "ledger.post"),
+            ("bendahara.trial_balance_page", _l("Neraca saldo"), "⚖", "ledger.view"),
+            ("bendahara.accounts", _l("Daftar akun"), "▤", "ledger.view"),
+            ("bendahara.periods", _l("Tutup bulan"), "▦", "ledger.view"),
+        ],
+    },
+    {
+        "title": _l("Pengawasan"),
+        "items": [
+            ("shell.audit_log", _l("Jejak audit"), "◎", "audit.view"),
+        ],
+    },
+    {
+        "title": _l("Administrasi"),
+        "items": [
+            ("admin.cooperatives", _l("Koperasi"), "▥", "admin.manage"),
+            ("admin.users", _l("Pengguna & peran"), "☺", "admin.manage"),
+        ],
+    },
+    {
+        "title": _l("Akun saya"),
+        "items": [
+            ("shell.change_password", _l("Ganti kata sandi"), "✱", "login"),
+        ],
+    },
+]
+
+
+def nav_groups() -> list[dict]:
+    if not current_user.is_authenticated:
+        return []
+    groups = []
+    for group in NAV:
+        items = [
+            {"endpoint": ep, "label": label, "icon": icon}
+            for ep, label, icon, perm in group["items"]
+            if perm == "login" or current_user.can(perm, g.get("cooperative"))
+        ]
+        if items:
+            groups.append({"title": group["title"], "items": items})
+    return groups

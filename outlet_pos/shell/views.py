@@ -1,0 +1,174 @@
+"""Views of the shell. Thin: parse, call a service, flash, redirect."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+
+from flask import abort, current_app, flash, g, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_user, logout_user
+from sqlalchemy import or_, select
+
+from outlet_pos.app import LANGUAGES
+from outlet_pos.core.access import LOGIN_ONLY, User, authenticate, public, requires
+from outlet_pos.core.audit import ACTION_LABELS, AuditEvent, record
+from outlet_pos.core.db import run_transaction
+from outlet_pos.core.errors import DomainError
+from outlet_pos.core.tenancy import Cooperative, require_cooperative
+from outlet_pos.extensions import db, limiter
+from outlet_pos.shell import bp
+from outlet_pos.shell.forms import AuditFilterForm, LoginForm, PasswordForm
+
+
+def _safe_next(target: str | None) -> str:
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return url_for("shell.home")
+
+
+def _login_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+@bp.route("/masuk", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+@public
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("shell.home"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        try:
+            user = run_transaction(
+                authenticate, form.username.data, form.password.data, request.remote_addr or ""
+            )
+        except DomainError as exc:
+            form.password.errors.append(exc.message)
+            return render_template("shell/login.html", form=form), 401
+        # A fresh session at login: an attacker-planted session id is worth nothing after it.
+        lang = session.get("lang")
+        session.clear()
+        if lang:
+            session["lang"] = lang
+        login_user(user)
+        return redirect(_safe_next(request.args.get("next")))
+    status = 400 if form.errors else 200
+    return render_template("shell/login.html", form=form), status
+
+
+@bp.route("/keluar", methods=["POST"])
+@requires(LOGIN_ONLY)
+def logout():
+    user_id = current_user.id
+    run_transaction(lambda: record("logout", user=user_id))
+    logout_user()
+    session.clear()
+    flash("Anda telah keluar.", "info")
+    return redirect(url_for("shell.login"))
+
+
+@bp.route("/")
+@requires(LOGIN_ONLY)
+def home():
+    coop = g.cooperative
+    if coop is None:
+        return redirect(url_for("shell.choose_cooperative"))
+    from outlet_pos.workspaces.bendahara.queries import dashboard_figures
+
+    figures = dashboard_figures(coop) if current_user.can("ledger.view") else None
+    return render_template("shell/home.html", coop=coop, figures=figures)
+
+
+@bp.route("/koperasi", methods=["GET", "POST"])
+@requires(LOGIN_ONLY)
+def choose_cooperative():
+    coops = current_user.cooperatives()
+    if request.method == "POST":
+        try:
+            chosen = int(request.form.get("cooperative_id", ""))
+        except ValueError:
+            abort(404)
+        coop = db.session.get(Cooperative, chosen)
+        if coop is None or not current_user.roles_in(coop):
+            abort(404)
+        session["coop_id"] = coop.id
+        flash(f"Sekarang bekerja di {coop.name}.", "success")
+        return redirect(url_for("shell.home"))
+    return render_template("shell/choose.html", coops=coops)
+
+
+@bp.route("/bahasa/<code>", methods=["POST"])
+@public
+def set_language(code: str):
+    if code not in LANGUAGES:
+        abort(404)
+    session["lang"] = code
+    return redirect(_safe_next(request.form.get("next")))
+
+
+@bp.route("/akun-saya/kata-sandi", methods=["GET", "POST"])
+@requires(LOGIN_ONLY)
+def change_password():
+    form = PasswordForm()
+    if form.validate_on_submit():
+        user = db.session.get(User, current_user.id)
+        if not user.check_password(form.current.data):
+            form.current.errors.append("Kata sandi sekarang salah.")
+        elif form.password.data != form.confirm.data:
+            form.confirm.errors.append("Kedua kata sandi baru tidak sama.")
+        else:
+            try:
+
+                def action():
+                    user.set_password(form.password.data)
+                    record("password.change", user=user, target=user.username)
+
+                run_transaction(action)
+            except DomainError as exc:
+                form.password.errors.append(exc.message)
+            else:
+                login_user(user)  # the session token changed with the password
+                flash("Kata sandi berhasil diganti.", "success")
+                return redirect(url_for("shell.home"))
+    return render_template("shell/password.html", form=form), 400 if form.errors else 200
+
+
+@bp.route("/audit")
+@requires("audit.view")
+def audit_log():
+    coop = require_cooperative()
+    form = AuditFilterForm(request.args)
+    form.action.choices = [("", "Semua aksi")] + sorted(ACTION_LABELS.items(), key=lambda i: i[1])
+    stmt = (
+        select(AuditEvent)
+        .outerjoin(User, User.id == AuditEvent.user_id)
+        .where(AuditEvent.cooperative_id == coop.id)
+    )
+    # Logins are not tied to one cooperative: show those of this cooperative's people.
+    member_ids = (
+        select(User.id).join(User.memberships).where(User.memberships.any(cooperative_id=coop.id))
+    )
+    stmt = (
+        select(AuditEvent)
+        .outerjoin(User, User.id == AuditEvent.user_id)
+        .where(
+            or_(
+                AuditEvent.cooperative_id == coop.id,
+                (AuditEvent.cooperative_id.is_(None)) & (AuditEvent.user_id.in_(member_ids)),
+            )
+        )
+    )
+    if form.validate():
+        if form.action.data:
+            stmt = stmt.where(AuditEvent.action == form.action.data)
+        if form.date_from.data:
+            stmt = stmt.where(
+                AuditEvent.at
+                >= datetime.combine(form.date_from.data, time.min) - timedelta(hours=9)
+            )
+        if form.date_to.data:
+            stmt = stmt.where(AuditEvent.at < datetime.combine(form.date_to.data, time.max))
+        if form.q.data:
+            like = f"%{form.q.data}%"
+            stmt = stmt.where(or_(AuditEvent.target.ilike(like), User.username.ilike(like)))
+    events = db.session.scalars(stmt.order_by(AuditEvent.id.desc()).limit(500)).all()
+    return render_template("shell/audit.html", form=form, events=events)

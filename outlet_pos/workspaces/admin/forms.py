@@ -1,0 +1,187 @@
+"""Forms of the admin workspace. WTForms has no Indonesian catalogue, so integers and selects
+(whose built-in checks speak English) get Indonesian messages here."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, IntegerField, PasswordField, SelectField, StringField
+from wtforms.validators import ValidationError
+
+from outlet_pos.core.access import ROLES
+from outlet_pos.core.tenancy import TIMEZONES, UNIT_KINDS
+from outlet_pos.forms import RupiahField, opsional, panjang, wajib, wajib_input
+
+MONTHS = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
+          "September", "Oktober", "November", "Desember"]
+SHU_KEYS = ("cadangan", "jasa_modal", "jasa_usaha", "pengurus", "karyawan", "pendidikan",
+            "sosial")
+
+
+class AngkaField(IntegerField):
+    """A whole number, refused in Indonesian."""
+
+    def process_formdata(self, valuelist):
+        if not valuelist or not valuelist[0].strip():
+            self.data = None
+            return
+        raw = valuelist[0].strip()[:10]
+        if not raw.isascii() or not raw.isdigit():
+            self.data = None
+            raise ValueError("Isi dengan bilangan bulat (tanpa titik atau koma).")
+        self.data = int(raw)
+
+
+def pilihan(label: str, choices: dict | None = None, **kwargs) -> SelectField:
+    """A select of string values (choices as a shorthand dict, optionally nested for
+    optgroups); an unknown value is refused in Indonesian."""
+    return SelectField(label, choices=choices or {}, invalid_choice_message="Pilihan tidak valid.",
+                       invalid_value_message="Pilihan tidak valid.", **kwargs)
+
+
+def _rentang(low: int, high: int):
+    def check(form, field):
+        if field.data is not None and not low <= field.data <= high:
+            raise ValidationError(f"Harus {low}–{high}.")
+
+    return check
+
+
+NUMERIC = {"class": "amount", "inputmode": "numeric"}
+
+
+def persen(label: str) -> AngkaField:
+    return AngkaField(label, validators=[wajib_input("Wajib diisi (boleh 0)."), _rentang(0, 100)],
+                      render_kw=NUMERIC)
+
+
+class CooperativeForm(FlaskForm):
+    name = StringField("Nama koperasi", validators=[wajib("Nama koperasi wajib diisi."),
+                                                    panjang(200)])
+    legal_number = StringField("Nomor badan hukum", validators=[opsional(), panjang(100)])
+    nik_koperasi = StringField("NIK koperasi", validators=[opsional(), panjang(40)])
+    npwp = StringField("NPWP", validators=[opsional(), panjang(25)])
+    is_pkp = BooleanField("Pengusaha Kena Pajak (PKP)")
+    address = StringField("Alamat", validators=[opsional(), panjang(300)])
+    desa = StringField("Desa/Kelurahan", validators=[opsional(), panjang(100)])
+    kecamatan = StringField("Kecamatan", validators=[opsional(), panjang(100)])
+    kabupaten = StringField("Kabupaten/Kota", validators=[opsional(), panjang(100)])
+    provinsi = StringField("Provinsi", validators=[opsional(), panjang(100)])
+    region_code = StringField("Kode wilayah desa", validators=[opsional(), panjang(13)])
+    timezone = pilihan(
+        "Zona waktu", {k: f"{k} ({v.split('/')[1]})" for k, v in TIMEZONES.items()},
+        default="WIB",
+    )
+    fiscal_year_start_month = pilihan(
+        "Awal tahun buku", {str(i): name for i, name in enumerate(MONTHS, start=1)},
+        default="1",
+    )
+    simpanan_pokok_amount = RupiahField("Simpanan pokok (Rp)", validators=[opsional()],
+                                        render_kw=NUMERIC)
+    simpanan_wajib_amount = RupiahField("Simpanan wajib per bulan (Rp)", validators=[opsional()],
+                                        render_kw=NUMERIC)
+    cadangan = persen("Cadangan (%)")
+    jasa_modal = persen("Jasa modal (%)")
+    jasa_usaha = persen("Jasa usaha (%)")
+    pengurus = persen("Dana pengurus (%)")
+    karyawan = persen("Dana karyawan (%)")
+    pendidikan = persen("Dana pendidikan (%)")
+    sosial = persen("Dana sosial (%)")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.shu_errors: list[str] = []
+
+    def shu_fields(self):
+        return [getattr(self, key) for key in SHU_KEYS]
+
+    def shu_allocation(self) -> dict[str, int]:
+        return {key: getattr(self, key).data for key in SHU_KEYS}
+
+    def validate(self, extra_validators=None) -> bool:
+        ok = super().validate(extra_validators)
+        if all(f.data is not None and not f.errors for f in self.shu_fields()):
+            total = sum(self.shu_allocation().values())
+            if total != 100:
+                self.shu_errors.append(
+                    f"Pembagian SHU harus berjumlah 100%; sekarang {total}%."
+                )
+                ok = False
+        return ok
+
+    def values(self) -> dict:
+        """Plain values for ``onboarding.create_cooperative`` / ``update_cooperative``."""
+        return {
+            "name": self.name.data,
+            "legal_number": self.legal_number.data or "",
+            "nik_koperasi": self.nik_koperasi.data or "",
+            "npwp": self.npwp.data or "",
+            "is_pkp": bool(self.is_pkp.data),
+            "address": self.address.data or "",
+            "desa": self.desa.data or "",
+            "kecamatan": self.kecamatan.data or "",
+            "kabupaten": self.kabupaten.data or "",
+            "provinsi": self.provinsi.data or "",
+            "region_code": self.region_code.data or "",
+            "timezone": self.timezone.data,
+            "fiscal_year_start_month": int(self.fiscal_year_start_month.data),
+            "simpanan_pokok_amount": self.simpanan_pokok_amount.amount or 0,
+            "simpanan_wajib_amount": self.simpanan_wajib_amount.amount or 0,
+        }
+
+
+class OutletForm(FlaskForm):
+    code = StringField("Kode gerai", validators=[wajib("Kode wajib diisi."), panjang(20)])
+    name = StringField("Nama gerai", validators=[wajib("Nama wajib diisi."), panjang(200)])
+    address = StringField("Alamat", validators=[opsional(), panjang(300)])
+
+
+class UnitForm(FlaskForm):
+    code = StringField("Kode unit", validators=[wajib("Kode wajib diisi."), panjang(30)])
+    name = StringField("Nama unit", validators=[wajib("Nama wajib diisi."), panjang(200)])
+    kind = pilihan("Jenis unit", dict(UNIT_KINDS))
+    outlet = pilihan("Gerai")
+    active = BooleanField("Aktif", default=True)
+
+
+class UserCreateForm(FlaskForm):
+    username = StringField("Nama pengguna", validators=[wajib("Nama pengguna wajib diisi."),
+                                                         panjang(64)])
+    full_name = StringField("Nama lengkap", validators=[wajib("Nama lengkap wajib diisi."),
+                                                        panjang(200)])
+    password = PasswordField("Kata sandi", validators=[wajib("Kata sandi wajib diisi."),
+                                                      panjang(128)])
+    confirm = PasswordField("Ulangi kata sandi", validators=[wajib("Ulangi kata sandi."),
+                                                            panjang(128)])
+    is_admin = BooleanField("Admin sistem (mengelola koperasi dan pengguna)")
+
+    def validate_confirm(self, field):
+        if self.password.data and field.data != self.password.data:
+            raise ValidationError("Kedua kata sandi tidak sama.")
+
+
+class UserEditForm(FlaskForm):
+    full_name = StringField("Nama lengkap", validators=[wajib("Nama lengkap wajib diisi."),
+                                                        panjang(200)])
+    active = BooleanField("Akun aktif (boleh masuk)")
+    is_admin = BooleanField("Admin sistem")
+
+
+class PasswordResetForm(FlaskForm):
+    password = PasswordField("Kata sandi baru", validators=[wajib("Kata sandi wajib diisi."),
+                                                           panjang(128)])
+    confirm = PasswordField("Ulangi kata sandi baru",
+                            validators=[wajib("Ulangi kata sandi."), panjang(128)])
+
+    def validate_confirm(self, field):
+        if self.password.data and field.data != self.password.data:
+            raise ValidationError("Kedua kata sandi tidak sama.")
+
+
+# "admin" is a flag on the user, not a role held in a cooperative.
+ROLE_CHOICES = {"": "— pilih peran —"} | {k: v for k, v in ROLES.items() if k != "admin"}
+
+
+class GrantRoleForm(FlaskForm):
+    cooperative = pilihan("Koperasi", validators=[wajib("Pilih koperasi.")])
+    role = pilihan("Peran", ROLE_CHOICES, validators=[wajib("Pilih peran.")])
+    unit = pilihan("Hanya untuk unit (opsional)")

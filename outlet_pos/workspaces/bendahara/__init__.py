@@ -1,0 +1,11 @@
+"""The treasurer's workspace: journal, chart of accounts, trial balance, ledger, periods."""
+
+from flask import Blueprint
+
+bp = Blueprint("bendahara", __name__, url_prefix="/pembukuan")
+
+from outlet_pos.workspaces.bendahara import (  # noqa: E402,F401
+    views_accounts,
+    views_journal,
+    views_reports,
+)
