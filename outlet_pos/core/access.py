@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from importlib import resources
 
@@ -169,31 +170,37 @@ def check_password_policy(password: str, username: str = "") -> None:
 # --- login -----------------------------------------------------------------------------
 
 
-class LoginFailed(ValidationError):
-    code = "login_failed"
+@dataclass(frozen=True)
+class LoginResult:
+    user: User | None
+    message: str = ""
 
 
-def authenticate(username: str, password: str, ip: str = "") -> User:
+def authenticate(username: str, password: str, ip: str = "") -> LoginResult:
     """Check a login; count failures and lock the account after too many (flushes only).
 
-    The message never says whether the username exists, so it cannot be used to find users.
+    A failure is returned, not raised, so the caller commits the failure count and the audit
+    row: raising would roll them back and make the lockout unreachable. The message never
+    says whether the username exists, so it cannot be used to find users.
     """
     from outlet_pos.core.audit import record
 
     max_failures = current_app.config["LOGIN_MAX_FAILURES"]
     lock_minutes = current_app.config["LOGIN_LOCK_MINUTES"]
+    wrong = "Nama pengguna atau kata sandi salah."
     now = utcnow()
     user = db.session.scalar(select(User).where(User.username == username.strip().lower()))
     if user is None:
         # Spend the same time as a real check so timing does not reveal unknown users.
         check_password_hash(_dummy_hash(), password)
         record("login.failed", detail={"username": username[:64]}, ip=ip)
-        raise LoginFailed("Nama pengguna atau kata sandi salah.")
+        return LoginResult(None, wrong)
     if user.locked_until and user.locked_until > now:
         record("login.locked", user=user, ip=ip)
         minutes = int((user.locked_until - now).total_seconds() // 60) + 1
-        raise LoginFailed(
-            f"Akun dikunci karena terlalu banyak percobaan gagal. Coba lagi dalam {minutes} menit."
+        return LoginResult(
+            None,
+            f"Akun dikunci karena terlalu banyak percobaan gagal. Coba lagi dalam {minutes} menit.",
         )
     if not user.check_password(password) or not user.active:
         user.failed_logins += 1
@@ -201,19 +208,18 @@ def authenticate(username: str, password: str, ip: str = "") -> User:
             user.locked_until = now + timedelta(minutes=lock_minutes)
             user.failed_logins = 0
             record("login.lockout", user=user, ip=ip)
-            db.session.flush()
-            raise LoginFailed(
-                f"Akun dikunci selama {lock_minutes} menit karena terlalu banyak percobaan gagal."
+            return LoginResult(
+                None,
+                f"Akun dikunci selama {lock_minutes} menit karena terlalu banyak percobaan gagal.",
             )
         record("login.failed", user=user, ip=ip)
-        db.session.flush()
-        raise LoginFailed("Nama pengguna atau kata sandi salah.")
+        return LoginResult(None, wrong)
     user.failed_logins = 0
     user.locked_until = None
     user.last_login_at = now
     record("login.success", user=user, ip=ip)
     db.session.flush()
-    return user
+    return LoginResult(user)
 
 
 @functools.cache

@@ -37,13 +37,13 @@ def login():
         return redirect(url_for("shell.home"))
     form = LoginForm()
     if form.validate_on_submit():
-        try:
-            user = run_transaction(
-                authenticate, form.username.data, form.password.data, request.remote_addr or ""
-            )
-        except DomainError as exc:
-            form.password.errors.append(exc.message)
+        result = run_transaction(
+            authenticate, form.username.data, form.password.data, request.remote_addr or ""
+        )
+        if result.user is None:
+            form.password.errors.append(result.message)
             return render_template("shell/login.html", form=form), 401
+        user = result.user
         # A fresh session at login: an attacker-planted session id is worth nothing after it.
         lang = session.get("lang")
         session.clear()

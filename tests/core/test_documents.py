@@ -70,7 +70,10 @@ def need_pdftotext() -> None:
 @pytest.fixture(scope="module")
 def thousand_row_pdf() -> bytes:
     return render_table_report(
-        FRAME, COLUMNS, thousand_rows(), totals=["", "Jumlah", "500.500.000", "(500.500)"],
+        FRAME,
+        COLUMNS,
+        thousand_rows(),
+        totals=["", "Jumlah", "500.500.000", "(500.500)"],
         notes=["Saldo dalam kurung adalah saldo kredit."],
     )
 
@@ -115,17 +118,28 @@ def test_special_characters_and_long_text_in_cells_do_not_break_the_pdf():
         ["  111100", "    Kas (sub-akun, menjorok)", "", ""],
     ]
     frame = ReportFrame(
-        coop_name="Koperasi <Sejahtera> & Co " * 10, coop_address="Jl. A & B <No. 1>",
-        title="Buku Besar", period_label="Jan – Mar 2025", printed_by="Budi & <Ani>",
-        printed_at="1 Apr 2025 08:00 WIB", subtitle="111100 Kas <utama>", landscape=True,
+        coop_name="Koperasi <Sejahtera> & Co " * 10,
+        coop_address="Jl. A & B <No. 1>",
+        title="Buku Besar",
+        period_label="Jan – Mar 2025",
+        printed_by="Budi & <Ani>",
+        printed_at="1 Apr 2025 08:00 WIB",
+        subtitle="111100 Kas <utama>",
+        landscape=True,
     )
     pdf = render_table_report(frame, COLUMNS, rows, notes=["<script>alert(1)</script> & co"])
     assert pdf.startswith(b"%PDF-")
     assert page_count(pdf) >= 2  # the very tall row cannot share the first page
     need_pdftotext()
     text = pdf_text(pdf)
-    for literal in ("<b>", "a < b & c > d </para> <br/> &amp;", "111100 Kas <utama>",
-                    "<script>alert(1)</script> & co", "Budi & <Ani>", "baris dua"):
+    for literal in (
+        "<b>",
+        "a < b & c > d </para> <br/> &amp;",
+        "111100 Kas <utama>",
+        "<script>alert(1)</script> & co",
+        "Budi & <Ani>",
+        "baris dua",
+    ):
         assert literal in text
 
 

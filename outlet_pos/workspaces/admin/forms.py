@@ -139,7 +139,7 @@ class UnitForm(FlaskForm):
     code = StringField("Kode unit", validators=[wajib("Kode wajib diisi."), panjang(30)])
     name = StringField("Nama unit", validators=[wajib("Nama wajib diisi."), panjang(200)])
     kind = pilihan("Jenis unit", dict(UNIT_KINDS))
-    outlet = pilihan("Gerai")
+    outlet = pilihan("Gerai", default="")
     active = BooleanField("Aktif", default=True)
 
 
@@ -184,4 +184,4 @@ ROLE_CHOICES = {"": "— pilih peran —"} | {k: v for k, v in ROLES.items() if 
 class GrantRoleForm(FlaskForm):
     cooperative = pilihan("Koperasi", validators=[wajib("Pilih koperasi.")])
     role = pilihan("Peran", ROLE_CHOICES, validators=[wajib("Pilih peran.")])
-    unit = pilihan("Hanya untuk unit (opsional)")
+    unit = pilihan("Hanya untuk unit (opsional)", default="")

@@ -135,7 +135,7 @@ def _unit_form(coop: Cooperative, unit: BusinessUnit | None = None, **kwargs) ->
     if unit is not None:
         kwargs["data"] = {"code": unit.code, "name": unit.name, "kind": unit.kind,
                           "outlet": str(unit.outlet_id or ""), "active": unit.active}
-    form = UnitForm(**kwargs)
+    form = UnitForm(prefix="unit", **kwargs)
     form.outlet.choices = {"": "— tanpa gerai —"} | {
         str(o.id): f"{o.code} · {o.name}" for o in coop.outlets
     }
@@ -153,7 +153,7 @@ def _detail_page(coop: Cooperative, outlet_form=None, unit_form=None):
         people.setdefault(m.user_id, (m.user, []))[1].append(m)
     return render_template(
         "admin/cooperative_detail.html", coop=coop, people=list(people.values()),
-        outlet_form=outlet_form or OutletForm(formdata=None),
+        outlet_form=outlet_form or OutletForm(formdata=None, prefix="gerai"),
         unit_form=unit_form or _unit_form(coop, formdata=None, data={"active": True}),
         month_name=MONTHS[(coop.fiscal_year_start_month or 1) - 1],
     ), _status()
@@ -180,7 +180,7 @@ def outlet_edit(coop_id: int, outlet_id: int):
 
 
 def _save_outlet(coop: Cooperative, outlet: Outlet | None):
-    form = OutletForm(obj=outlet if request.method == "GET" else None)
+    form = OutletForm(obj=outlet if request.method == "GET" else None, prefix="gerai")
     if form.validate_on_submit():
         try:
             saved = run_transaction(onboarding.save_outlet, coop, form.code.data, form.name.data,
@@ -366,6 +366,11 @@ def role_revoke(user_id: int, membership_id: int):
     membership = _get_or_404(Membership, membership_id)
     if membership.user_id != user_id:
         abort(404)
+    # The form names the role the admin saw, so a stale page (SQLite may reuse the id of a
+    # deleted row) never revokes something else.
+    if request.form.get("role") != membership.role:
+        flash("Peran ini sudah berubah sejak halaman dibuka; periksa lagi lalu ulangi.", "error")
+        return _user_page(membership.user)
     label, coop_name = membership.role_label, membership.cooperative.name
     run_transaction(onboarding.revoke_role, membership, actor=_actor())
     flash(f"Peran {label} di {coop_name} dicabut.", "success")

@@ -1,0 +1,349 @@
+"""Access control over the whole route map, tenant isolation, login security, CSRF, headers."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import func, select
+
+from outlet_pos.core.access import LOGIN_ONLY, PERMISSIONS, PUBLIC, ROLES
+from outlet_pos.extensions import db
+from tests.conftest import TEST_PASSWORD, make_coop, make_user
+
+# What each role must (True) or must not (False) be able to do, written out by hand so a
+# mistake in PERMISSIONS itself is caught, not only a view that forgets its decorator.
+EXPECTED = {
+    "ledger.view": {"admin", "pengurus", "bendahara", "pengawas", "pendamping"},
+    "ledger.post": {"admin", "pengurus", "bendahara"},
+    "ledger.reverse": {"admin", "pengurus", "bendahara"},
+    "ledger.close": {"admin", "pengurus", "bendahara"},
+    "ledger.reopen": {"admin", "pengurus"},
+    "coa.edit": {"admin", "pengurus", "bendahara"},
+    "audit.view": {"admin", "pengurus", "pengawas"},
+    "admin.manage": {"admin"},
+}
+
+
+def test_the_permission_table_is_the_one_we_expect():
+    for perm, roles in EXPECTED.items():
+        assert PERMISSIONS[perm] == roles, perm
+
+
+def test_every_route_declares_a_permission(app):
+    missing = [
+        rule.endpoint
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint != "static"
+        and getattr(app.view_functions[rule.endpoint], "permission", None) is None
+    ]
+    assert missing == []
+
+
+@pytest.fixture
+def world(app):
+    """Cooperative A with one user per role and one record of each kind; cooperative B."""
+    from outlet_pos.core.db import run_transaction
+    from outlet_pos.core.ledger import post
+    from outlet_pos.core.ledger.models import Account
+
+    with app.app_context():
+        a = make_coop("Koperasi A")
+        b = make_coop("Koperasi B")
+        users = {}
+        for role in ROLES:
+            if role == "admin":
+                users[role] = make_user("r-admin", None, is_admin=True).id
+            else:
+                users[role] = make_user(f"r-{role}", role, a).id
+        entry = run_transaction(
+            post,
+            a,
+            date(2025, 5, 2),
+            "Kas masuk",
+            [("111100", 5_000, 0), ("411100", 0, 5_000)],
+            source="manual",
+        )
+        b_entry = run_transaction(
+            post,
+            b,
+            date(2025, 5, 2),
+            "Kas B",
+            [("111100", 7_000, 0), ("411100", 0, 7_000)],
+            source="manual",
+        )
+        acc = db.session.scalar(
+            select(Account).where(Account.cooperative_id == a.id, Account.code == "111200")
+        )
+        b_acc = db.session.scalar(
+            select(Account).where(Account.cooperative_id == b.id, Account.code == "111100")
+        )
+        from outlet_pos.core.access import Membership
+        from outlet_pos.core.tenancy import BusinessUnit, Outlet
+
+        outlet = db.session.scalar(select(Outlet).where(Outlet.cooperative_id == a.id))
+        unit = db.session.scalar(select(BusinessUnit).where(BusinessUnit.cooperative_id == a.id))
+        membership = db.session.scalar(
+            select(Membership).where(Membership.user_id == users["kasir"])
+        )
+        return {
+            "a": a.id,
+            "b": b.id,
+            "users": users,
+            "entry": entry.id,
+            "b_entry": b_entry.id,
+            "account": acc.id,
+            "b_account": b_acc.id,
+            "outlet": outlet.id,
+            "unit": unit.id,
+            "membership": membership.id,
+        }
+
+
+def _sample_args(rule, world) -> dict:
+    samples = {
+        "entry_id": world["entry"],
+        "account_id": world["account"],
+        "code": "id",
+        "coop_id": world["a"],
+        "cooperative_id": world["a"],
+        "user_id": world["users"]["kasir"],
+        "outlet_id": world["outlet"],
+        "unit_id": world["unit"],
+        "membership_id": world["membership"],
+    }
+    unknown = set(rule.arguments) - set(samples)
+    assert not unknown, f"add a sample value for {unknown} ({rule.endpoint})"
+    return {k: samples[k] for k in rule.arguments}
+
+
+def _routes(app):
+    for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
+        if rule.endpoint == "static":
+            continue
+        method = "GET" if "GET" in rule.methods else "POST"
+        yield rule, method
+
+
+def test_every_route_answers_every_role_as_its_permission_says(app, world, login):
+    failures = []
+    for role in ["anonymous", *ROLES]:
+        client = app.test_client()
+        if role != "anonymous":
+            login(client, f"r-{role}")
+            with client.session_transaction() as s:
+                s["coop_id"] = world["a"]
+        for rule, method in _routes(app):
+            perm = app.view_functions[rule.endpoint].permission
+            with app.test_request_context():
+                from flask import url_for
+
+                url = url_for(rule.endpoint, **_sample_args(rule, world))
+            resp = client.open(url, method=method)
+            status = resp.status_code
+            if perm == PUBLIC:
+                ok = status < 500 and status != 403
+            elif role == "anonymous":
+                ok = status == 302 and "/masuk" in resp.headers.get("Location", "")
+            elif rule.endpoint == "shell.logout":
+                ok = status == 302
+            elif perm == LOGIN_ONLY or role in PERMISSIONS[perm]:
+                ok = status in (200, 302, 400) and "/masuk" not in resp.headers.get("Location", "")
+            else:
+                ok = status == 403
+            if not ok:
+                failures.append(f"{role:16} {method:4} {rule.rule:45} {perm:14} -> {status}")
+            if rule.endpoint == "shell.logout" and role != "anonymous":
+                login(client, f"r-{role}")
+                with client.session_transaction() as s:
+                    s["coop_id"] = world["a"]
+    assert failures == [], "\n".join(failures)
+
+
+def test_another_cooperatives_records_are_not_found(app, world, login):
+    client = app.test_client()
+    login(client, "r-bendahara")
+    for url in [
+        f"/pembukuan/jurnal/{world['b_entry']}",
+        f"/pembukuan/buku-besar/{world['b_account']}",
+        "/pembukuan/jurnal/999999",
+        "/pembukuan/jurnal/abc",
+    ]:
+        assert client.get(url).status_code == 404, url
+    resp = client.post(
+        f"/pembukuan/jurnal/{world['b_entry']}/balik", data={"date": "2025-05-03", "reason": "coba"}
+    )
+    assert resp.status_code == 404
+    resp = client.post(f"/pembukuan/akun/{world['b_account']}/status", data={"active": "0"})
+    assert resp.status_code == 404
+    # Choosing a cooperative one holds no role in is also a 404.
+    assert client.post("/koperasi", data={"cooperative_id": world["b"]}).status_code == 404
+
+
+def test_a_session_pointing_at_a_foreign_cooperative_is_ignored(app, world, login):
+    client = app.test_client()
+    login(client, "r-bendahara")
+    with client.session_transaction() as s:
+        s["coop_id"] = world["b"]
+    page = client.get("/pembukuan/jurnal").get_data(as_text=True)
+    assert "Kas masuk" in page and "Kas B" not in page
+
+
+def test_repeated_failures_lock_the_account_and_are_audited(app, client):
+    from outlet_pos.core.access import User
+    from outlet_pos.core.audit import AuditEvent
+
+    with app.app_context():
+        make_user("siti", None)
+    limit = app.config["LOGIN_MAX_FAILURES"]
+    for _ in range(limit):
+        resp = client.post("/masuk", data={"username": "siti", "password": "salah-sekali-123"})
+        assert resp.status_code == 401
+    resp = client.post("/masuk", data={"username": "siti", "password": TEST_PASSWORD})
+    assert resp.status_code == 401
+    assert "dikunci" in resp.get_data(as_text=True)
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.username == "siti"))
+        assert user.locked_until is not None
+        actions = db.session.scalars(select(AuditEvent.action)).all()
+    assert actions.count("login.failed") == limit - 1
+    assert "login.lockout" in actions and "login.locked" in actions
+
+
+def test_unknown_user_and_wrong_password_get_the_same_message(app, client):
+    with app.app_context():
+        make_user("budi", None)
+    a = client.post("/masuk", data={"username": "budi", "password": "bukan-sandinya-1"})
+    b = client.post("/masuk", data={"username": "tidakada", "password": "bukan-sandinya-1"})
+    assert a.status_code == b.status_code == 401
+    assert "Nama pengguna atau kata sandi salah" in a.get_data(as_text=True)
+    assert "Nama pengguna atau kata sandi salah" in b.get_data(as_text=True)
+
+
+def test_login_throttling_answers_429(app):
+    from outlet_pos import create_app
+    from outlet_pos.extensions import limiter
+
+    throttled = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "t",
+            "WTF_CSRF_ENABLED": False,
+            "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+            "LOGIN_RATE_LIMIT": "3 per minute",
+            "RATELIMIT_ENABLED": True,
+        }
+    )
+    try:
+        client = throttled.test_client()
+        codes = [
+            client.post("/masuk", data={"username": "x", "password": "y" * 12}).status_code
+            for _ in range(5)
+        ]
+        assert codes[:3] == [401, 401, 401] and codes[3:] == [429, 429]
+    finally:
+        # Flask-Limiter keeps one switch per extension object, shared by every test app.
+        limiter.enabled = False
+        with throttled.app_context():
+            db.engine.dispose()
+
+
+def test_a_form_without_its_csrf_token_is_refused(app):
+    from outlet_pos import create_app
+
+    strict = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "t",
+            "WTF_CSRF_ENABLED": True,
+            "RATELIMIT_ENABLED": False,
+            "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+        }
+    )
+    with strict.app_context():
+        make_user("rina", None)
+    client = strict.test_client()
+    resp = client.post("/masuk", data={"username": "rina", "password": TEST_PASSWORD})
+    assert resp.status_code == 400
+    assert "token CSRF" in resp.get_data(as_text=True)
+    # With the token from the form the same login succeeds.
+    page = client.get("/masuk").get_data(as_text=True)
+    token = page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
+    resp = client.post(
+        "/masuk", data={"username": "rina", "password": TEST_PASSWORD, "csrf_token": token}
+    )
+    assert resp.status_code == 302
+    with strict.app_context():
+        db.engine.dispose()
+
+
+def test_pages_carry_security_headers_and_safe_cookies(app, client, login):
+    with app.app_context():
+        make_user("dewi", None)
+    resp = login(client, "dewi")
+    cookie = resp.headers.get("Set-Cookie", "")
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    page = client.get("/masuk")
+    csp = page.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+    assert page.headers["X-Frame-Options"] == "DENY"
+    assert page.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_login_starts_a_fresh_session(app, client, world):
+    with client.session_transaction() as s:
+        s["coop_id"] = world["b"]
+        s["planted"] = "penyerang"
+    client.post("/masuk", data={"username": "r-kasir", "password": TEST_PASSWORD})
+    with client.session_transaction() as s:
+        assert "planted" not in s
+        assert s.get("coop_id") in (None, world["a"])
+
+
+def test_changing_the_password_ends_other_sessions(app, world, login):
+    first, second = app.test_client(), app.test_client()
+    login(first, "r-bendahara")
+    login(second, "r-bendahara")
+    resp = first.post(
+        "/akun-saya/kata-sandi",
+        data={
+            "current": TEST_PASSWORD,
+            "password": "Sandi-Baru-Sukamaju-9",
+            "confirm": "Sandi-Baru-Sukamaju-9",
+        },
+    )
+    assert resp.status_code == 302
+    assert first.get("/pembukuan/jurnal").status_code == 200
+    assert second.get("/pembukuan/jurnal").status_code == 302  # back to the login page
+
+
+@pytest.mark.parametrize(
+    "password, message",
+    [
+        ("pendek123", "minimal 12"),
+        ("password1234", "terlalu umum"),
+        ("r-bendahara-panjang", "nama pengguna"),
+    ],
+)
+def test_the_password_policy_refuses_weak_passwords(app, world, login, password, message):
+    client = app.test_client()
+    login(client, "r-bendahara")
+    resp = client.post(
+        "/akun-saya/kata-sandi",
+        data={"current": TEST_PASSWORD, "password": password, "confirm": password},
+    )
+    assert resp.status_code == 400
+    assert message in resp.get_data(as_text=True)
+
+
+def test_audit_rows_record_who_and_from_where(app, world, login):
+    from outlet_pos.core.audit import AuditEvent
+
+    client = app.test_client()
+    login(client, "r-pengurus")
+    with app.app_context():
+        row = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "login.success"))
+        assert row.user_id == world["users"]["pengurus"] and row.ip == "127.0.0.1"
+        assert db.session.scalar(select(func.count(AuditEvent.id))) >= 1
+    page = client.get("/audit").get_data(as_text=True)
+    assert "Masuk" in page and "r-pengurus" in page
