@@ -132,10 +132,12 @@ def test_bad_npwp_is_refused_beside_the_field_and_nothing_is_written(app, admin_
 def test_form_messages_are_indonesian_not_wtforms_english(admin_client):
     resp = admin_client.post(
         "/admin/koperasi/baru",
-        data=coop_form(name="", timezone="CET", fiscal_year_start_month="13", cadangan="4o"),
+        data=coop_form(name="", timezone="CET", fiscal_year_start_month="13", cadangan="4o",
+                       npwp="12345"),
     )
     assert resp.status_code == 400
     page = resp.get_data(as_text=True)
+    assert "NPWP harus 16 digit" in page  # shown together with the other mistakes
     assert "Nama koperasi wajib diisi." in page
     assert "Pilihan tidak valid." in page
     assert "Isi dengan bilangan bulat" in page

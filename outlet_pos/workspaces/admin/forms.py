@@ -7,14 +7,19 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, PasswordField, SelectField, StringField
 from wtforms.validators import ValidationError
 
+from outlet_pos.core import identifiers
 from outlet_pos.core.access import ROLES
 from outlet_pos.core.tenancy import TIMEZONES, UNIT_KINDS
 from outlet_pos.forms import RupiahField, opsional, panjang, wajib, wajib_input
 
 MONTHS = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
           "September", "Oktober", "November", "Desember"]
-SHU_KEYS = ("cadangan", "jasa_modal", "jasa_usaha", "pengurus", "karyawan", "pendidikan",
-            "sosial")
+SHU_LABELS = {
+    "cadangan": "Cadangan", "jasa_modal": "Jasa modal", "jasa_usaha": "Jasa usaha",
+    "pengurus": "Dana pengurus", "karyawan": "Dana karyawan", "pendidikan": "Dana pendidikan",
+    "sosial": "Dana sosial",
+}  # fmt: skip
+SHU_KEYS = tuple(SHU_LABELS)
 
 
 class AngkaField(IntegerField):
@@ -49,9 +54,9 @@ def _rentang(low: int, high: int):
 NUMERIC = {"class": "amount", "inputmode": "numeric"}
 
 
-def persen(label: str) -> AngkaField:
-    return AngkaField(label, validators=[wajib_input("Wajib diisi (boleh 0)."), _rentang(0, 100)],
-                      render_kw=NUMERIC)
+def persen(key: str) -> AngkaField:
+    return AngkaField(f"{SHU_LABELS[key]} (%)", render_kw=NUMERIC,
+                      validators=[wajib_input("Wajib diisi (boleh 0)."), _rentang(0, 100)])
 
 
 class CooperativeForm(FlaskForm):
@@ -79,17 +84,25 @@ class CooperativeForm(FlaskForm):
                                         render_kw=NUMERIC)
     simpanan_wajib_amount = RupiahField("Simpanan wajib per bulan (Rp)", validators=[opsional()],
                                         render_kw=NUMERIC)
-    cadangan = persen("Cadangan (%)")
-    jasa_modal = persen("Jasa modal (%)")
-    jasa_usaha = persen("Jasa usaha (%)")
-    pengurus = persen("Dana pengurus (%)")
-    karyawan = persen("Dana karyawan (%)")
-    pendidikan = persen("Dana pendidikan (%)")
-    sosial = persen("Dana sosial (%)")
+    cadangan = persen("cadangan")
+    jasa_modal = persen("jasa_modal")
+    jasa_usaha = persen("jasa_usaha")
+    pengurus = persen("pengurus")
+    karyawan = persen("karyawan")
+    pendidikan = persen("pendidikan")
+    sosial = persen("sosial")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.shu_errors: list[str] = []
+
+    def validate_npwp(self, field):
+        # The service checks it again; checking here too shows it with the other mistakes.
+        if (field.data or "").strip():
+            try:
+                identifiers.validate_npwp(field.data)
+            except identifiers.IdentifierError as exc:
+                raise ValidationError(str(exc)) from None
 
     def shu_fields(self):
         return [getattr(self, key) for key in SHU_KEYS]

@@ -24,6 +24,7 @@ from outlet_pos.workspaces.admin import bp
 from outlet_pos.workspaces.admin.forms import (
     MONTHS,
     SHU_KEYS,
+    SHU_LABELS,
     CooperativeForm,
     GrantRoleForm,
     OutletForm,
@@ -132,6 +133,8 @@ def cooperative_detail(coop_id: int):
 
 
 def _unit_form(coop: Cooperative, unit: BusinessUnit | None = None, **kwargs) -> UnitForm:
+    # Prefixed ("unit-code", "gerai-code"): both add-forms share the detail page, and their
+    # inputs need distinct ids.
     if unit is not None:
         kwargs["data"] = {"code": unit.code, "name": unit.name, "kind": unit.kind,
                           "outlet": str(unit.outlet_id or ""), "active": unit.active}
@@ -154,8 +157,8 @@ def _detail_page(coop: Cooperative, outlet_form=None, unit_form=None):
     return render_template(
         "admin/cooperative_detail.html", coop=coop, people=list(people.values()),
         outlet_form=outlet_form or OutletForm(formdata=None, prefix="gerai"),
-        unit_form=unit_form or _unit_form(coop, formdata=None, data={"active": True}),
-        month_name=MONTHS[(coop.fiscal_year_start_month or 1) - 1],
+        unit_form=unit_form or _unit_form(coop, formdata=None),
+        month_name=MONTHS[(coop.fiscal_year_start_month or 1) - 1], shu_labels=SHU_LABELS,
     ), _status()
 
 
@@ -219,7 +222,7 @@ def _save_unit(coop: Cooperative, unit: BusinessUnit | None):
         try:
             saved = run_transaction(onboarding.save_unit, coop, form.code.data, form.name.data,
                                     form.kind.data, outlet_id, user=_actor(), unit=unit,
-                                    active=bool(form.active.data))
+                                    active=bool(form.active.data) if unit else True)
         except DomainError as exc:
             _put_error(form, exc, fallback="code")
         else:

@@ -6,7 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import FieldList, Form, FormField, HiddenField, SelectField, StringField
 from wtforms.validators import ValidationError
 
-from outlet_pos.forms import RupiahField, TanggalField, opsional, panjang, wajib
+from outlet_pos.forms import RupiahField, TanggalField, opsional, panjang, wajib, wajib_input
 
 MAX_LINES = 30
 
@@ -29,7 +29,7 @@ class LineForm(Form):
 
 
 class ManualEntryForm(FlaskForm):
-    date = TanggalField("Tanggal", validators=[wajib("Tanggal wajib diisi.")])
+    date = TanggalField("Tanggal", validators=[wajib_input("Tanggal wajib diisi.")])
     memo = StringField("Keterangan", validators=[wajib("Keterangan wajib diisi."), panjang(500)])
     lines = FieldList(FormField(LineForm), min_entries=4, max_entries=MAX_LINES)
     idempotency_key = HiddenField(default=lambda: uuid.uuid4().hex)
@@ -57,7 +57,7 @@ class ManualEntryForm(FlaskForm):
 
 
 class ReverseForm(FlaskForm):
-    date = TanggalField("Tanggal pembalikan", validators=[wajib("Tanggal wajib diisi.")])
+    date = TanggalField("Tanggal pembalikan", validators=[wajib_input("Tanggal wajib diisi.")])
     reason = StringField("Alasan", validators=[wajib("Alasan wajib diisi."), panjang(300)])
 
 
