@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 from flask import abort, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import or_, select
 
 from outlet_pos.app import LANGUAGES
-from outlet_pos.core.access import LOGIN_ONLY, User, authenticate, public, requires
+from outlet_pos.core.access import LOGIN_ONLY, Membership, User, authenticate, public, requires
 from outlet_pos.core.audit import ACTION_LABELS, AuditEvent, record
 from outlet_pos.core.db import run_transaction
 from outlet_pos.core.errors import DomainError
@@ -23,6 +23,11 @@ def _safe_next(target: str | None) -> str:
     if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
         return target
     return url_for("shell.home")
+
+
+def _utc_start(coop: Cooperative, day) -> datetime:
+    """Midnight of a business date in the cooperative's zone, as the naive UTC we store."""
+    return datetime.combine(day, time.min, tzinfo=coop.zone).astimezone(UTC).replace(tzinfo=None)
 
 
 def _login_limit() -> str:
@@ -138,22 +143,18 @@ def audit_log():
     coop = require_cooperative()
     form = AuditFilterForm(request.args)
     form.action.choices = [("", "Semua aksi")] + sorted(ACTION_LABELS.items(), key=lambda i: i[1])
-    stmt = (
-        select(AuditEvent)
-        .outerjoin(User, User.id == AuditEvent.user_id)
-        .where(AuditEvent.cooperative_id == coop.id)
-    )
-    # Logins are not tied to one cooperative: show those of this cooperative's people.
-    member_ids = (
-        select(User.id).join(User.memberships).where(User.memberships.any(cooperative_id=coop.id))
-    )
+    # Logins and user administration are not tied to one cooperative: show those done by or
+    # to this cooperative's people.
+    people = select(Membership.user_id).where(Membership.cooperative_id == coop.id)
+    names = select(User.username).where(User.id.in_(people))
     stmt = (
         select(AuditEvent)
         .outerjoin(User, User.id == AuditEvent.user_id)
         .where(
             or_(
                 AuditEvent.cooperative_id == coop.id,
-                (AuditEvent.cooperative_id.is_(None)) & (AuditEvent.user_id.in_(member_ids)),
+                AuditEvent.cooperative_id.is_(None)
+                & (AuditEvent.user_id.in_(people) | AuditEvent.target.in_(names)),
             )
         )
     )
@@ -161,12 +162,11 @@ def audit_log():
         if form.action.data:
             stmt = stmt.where(AuditEvent.action == form.action.data)
         if form.date_from.data:
-            stmt = stmt.where(
-                AuditEvent.at
-                >= datetime.combine(form.date_from.data, time.min) - timedelta(hours=9)
-            )
+            stmt = stmt.where(AuditEvent.at >= _utc_start(coop, form.date_from.data))
         if form.date_to.data:
-            stmt = stmt.where(AuditEvent.at < datetime.combine(form.date_to.data, time.max))
+            stmt = stmt.where(
+                AuditEvent.at < _utc_start(coop, form.date_to.data + timedelta(days=1))
+            )
         if form.q.data:
             like = f"%{form.q.data}%"
             stmt = stmt.where(or_(AuditEvent.target.ilike(like), User.username.ilike(like)))

@@ -347,3 +347,35 @@ def test_audit_rows_record_who_and_from_where(app, world, login):
         assert db.session.scalar(select(func.count(AuditEvent.id))) >= 1
     page = client.get("/audit").get_data(as_text=True)
     assert "Masuk" in page and "r-pengurus" in page
+
+
+def test_the_shell_switches_to_english_and_back(app, world, login):
+    client = app.test_client()
+    login(client, "r-bendahara")
+    assert "Neraca saldo" in client.get("/").get_data(as_text=True)
+    client.post("/bahasa/en", data={"next": "/"})
+    page = client.get("/pembukuan/neraca-saldo").get_data(as_text=True)
+    assert "Trial balance" in page and "Opening balance" in page and 'lang="en"' in page
+    client.post("/bahasa/id", data={"next": "/"})
+    assert "Neraca saldo" in client.get("/").get_data(as_text=True)
+    assert client.post("/bahasa/xx").status_code == 404
+
+
+def test_the_audit_page_shows_user_administration_of_this_cooperatives_people(
+    app, world, login
+):
+    from outlet_pos.core.access import User
+    from outlet_pos.core.db import run_transaction
+    from outlet_pos.core.onboarding import unlock_user
+
+    with app.app_context():
+        outsider = make_user("orang-luar", None)
+        kasir = db.session.get(User, world["users"]["kasir"])
+        run_transaction(unlock_user, kasir, None)
+        run_transaction(unlock_user, outsider, None)
+    client = app.test_client()
+    login(client, "r-pengawas")
+    page = client.get("/audit?action=user.unlock").get_data(as_text=True)
+    assert "r-kasir" in page and "orang-luar" not in page
+    page = client.get("/audit?date_from=2000-01-01&date_to=2000-01-02").get_data(as_text=True)
+    assert "Belum ada catatan" in page

@@ -103,11 +103,15 @@ def page(browser, live_server):
         base_url=live_server, viewport={"width": 1366, "height": 900}, locale="id-ID"
     )
     context.set_default_timeout(TIMEOUT_MS)
-    pg = context.new_page()
-    pg.console = ConsoleWatch(pg)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    yield pg
+    yield context.new_page()
     context.close()
+
+
+@pytest.fixture
+def console(page) -> ConsoleWatch:
+    """Starts listening before the test opens its first page."""
+    return ConsoleWatch(page)
 
 
 @pytest.fixture
@@ -168,7 +172,9 @@ def fill_entry(page, today, memo: str, debit: str, credit: str) -> None:
 # --------------------------------------------------------------------------- tests
 
 
-def test_treasurer_posts_a_manual_entry_and_sees_it_in_the_trial_balance(app, page, treasurer):
+def test_treasurer_posts_a_manual_entry_and_sees_it_in_the_trial_balance(
+    app, page, console, treasurer
+):
     from playwright.sync_api import expect
 
     coop_id, today = treasurer
@@ -214,10 +220,12 @@ def test_treasurer_posts_a_manual_entry_and_sees_it_in_the_trial_balance(app, pa
     expect(page.get_by_text("tidak seimbang")).to_have_count(0)
     shot(page, "04-trial-balance")
 
-    assert page.console.errors == []
+    assert console.errors == []
 
 
-def test_a_bad_amount_is_refused_beside_the_field_and_nothing_is_posted(app, page, treasurer):
+def test_a_bad_amount_is_refused_beside_the_field_and_nothing_is_posted(
+    app, page, console, treasurer
+):
     from playwright.sync_api import expect
 
     coop_id, today = treasurer
@@ -247,4 +255,4 @@ def test_a_bad_amount_is_refused_beside_the_field_and_nothing_is_posted(app, pag
     # The refused form answers 400 on purpose, which chromium logs as a failed load of the
     # page itself; that one line is expected, anything else is not.
     expected = "status of 400 (BAD REQUEST) @ " + page.url
-    assert [e for e in page.console.errors if not e.endswith(expected)] == []
+    assert [e for e in console.errors if not e.endswith(expected)] == []

@@ -70,9 +70,7 @@ def user_id(app, username: str) -> int:
 # --- cooperatives ----------------------------------------------------------------------
 
 
-def test_admin_creates_a_cooperative_through_the_form_with_its_chart_of_accounts(
-    app, admin_client
-):
+def test_admin_creates_a_cooperative_through_the_form_with_its_chart_of_accounts(app, admin_client):
     from outlet_pos.core.ledger.models import Account
     from outlet_pos.core.tenancy import Cooperative
     from outlet_pos.extensions import db
@@ -132,8 +130,9 @@ def test_bad_npwp_is_refused_beside_the_field_and_nothing_is_written(app, admin_
 def test_form_messages_are_indonesian_not_wtforms_english(admin_client):
     resp = admin_client.post(
         "/admin/koperasi/baru",
-        data=coop_form(name="", timezone="CET", fiscal_year_start_month="13", cadangan="4o",
-                       npwp="12345"),
+        data=coop_form(
+            name="", timezone="CET", fiscal_year_start_month="13", cadangan="4o", npwp="12345"
+        ),
     )
     assert resp.status_code == 400
     page = resp.get_data(as_text=True)
@@ -152,16 +151,21 @@ def test_admin_edits_a_cooperative_and_adds_outlets_and_units(app, admin_client,
     assert page.status_code == 200 and 'value="Koperasi Desa Merah Putih Uji"' in page.get_data(
         as_text=True
     )
-    resp = admin_client.post(f"/admin/koperasi/{web_coop}/ubah",
-                             data=coop_form(name="Koperasi Uji Baru", timezone="WIT",
-                                            cadangan="30", jasa_modal="30"))
+    resp = admin_client.post(
+        f"/admin/koperasi/{web_coop}/ubah",
+        data=coop_form(name="Koperasi Uji Baru", timezone="WIT", cadangan="30", jasa_modal="30"),
+    )
     assert resp.status_code == 302
-    resp = admin_client.post(f"/admin/koperasi/{web_coop}/gerai",
-                             data={"gerai-code": "gr02", "gerai-name": "Gerai Dusun Dua"})
+    resp = admin_client.post(
+        f"/admin/koperasi/{web_coop}/gerai",
+        data={"gerai-code": "gr02", "gerai-name": "Gerai Dusun Dua"},
+    )
     assert resp.status_code == 302
     # A code already used is refused beside the field, keeping what was typed.
-    resp = admin_client.post(f"/admin/koperasi/{web_coop}/gerai",
-                             data={"gerai-code": "GR01", "gerai-name": "Gerai Kembar"})
+    resp = admin_client.post(
+        f"/admin/koperasi/{web_coop}/gerai",
+        data={"gerai-code": "GR01", "gerai-name": "Gerai Kembar"},
+    )
     assert resp.status_code == 400
     assert "Kode gerai GR01 sudah dipakai." in resp.get_data(as_text=True)
     assert 'value="Gerai Kembar"' in resp.get_data(as_text=True)
@@ -169,12 +173,19 @@ def test_admin_edits_a_cooperative_and_adds_outlets_and_units(app, admin_client,
         outlet_id = db.session.scalar(select(Outlet.id).where(Outlet.code == "GR02"))
     resp = admin_client.post(
         f"/admin/koperasi/{web_coop}/unit",
-        data={"unit-code": "apotek", "unit-name": "Apotek Desa", "unit-kind": "apotek",
-              "unit-outlet": str(outlet_id), "unit-active": "y"},
+        data={
+            "unit-code": "apotek",
+            "unit-name": "Apotek Desa",
+            "unit-kind": "apotek",
+            "unit-outlet": str(outlet_id),
+            "unit-active": "y",
+        },
     )
     assert resp.status_code == 302
-    resp = admin_client.post(f"/admin/koperasi/{web_coop}/unit",
-                             data={"unit-code": "x", "unit-name": "X", "unit-kind": "kapal"})
+    resp = admin_client.post(
+        f"/admin/koperasi/{web_coop}/unit",
+        data={"unit-code": "x", "unit-name": "X", "unit-kind": "kapal"},
+    )
     assert resp.status_code == 400 and "Pilihan tidak valid." in resp.get_data(as_text=True)
     with app.app_context():
         unit = db.session.scalar(select(BusinessUnit).where(BusinessUnit.code == "apotek"))
@@ -182,13 +193,18 @@ def test_admin_edits_a_cooperative_and_adds_outlets_and_units(app, admin_client,
         unit_id = unit.id
     resp = admin_client.post(
         f"/admin/koperasi/{web_coop}/unit/{unit_id}",
-        data={"unit-code": "apotek", "unit-name": "Apotek Sehat", "unit-kind": "apotek",
-              "unit-outlet": ""},
+        data={
+            "unit-code": "apotek",
+            "unit-name": "Apotek Sehat",
+            "unit-kind": "apotek",
+            "unit-outlet": "",
+        },
     )
     assert resp.status_code == 302
-    resp = admin_client.post(f"/admin/koperasi/{web_coop}/gerai/{outlet_id}",
-                             data={"gerai-code": "GR02", "gerai-name": "Gerai Dusun II",
-                                   "gerai-address": "Dusun II"})
+    resp = admin_client.post(
+        f"/admin/koperasi/{web_coop}/gerai/{outlet_id}",
+        data={"gerai-code": "GR02", "gerai-name": "Gerai Dusun II", "gerai-address": "Dusun II"},
+    )
     assert resp.status_code == 302
     with app.app_context():
         coop = db.session.get(Cooperative, web_coop)
@@ -226,9 +242,15 @@ def test_weak_password_is_refused_in_indonesian_and_no_user_is_written(app, admi
     from outlet_pos.core.access import User
 
     before, log_before = count(app, User), actions(app)
-    resp = admin_client.post("/admin/pengguna/baru", data={
-        "username": "rina", "full_name": "Rina Marlina", "password": "password1234",
-        "confirm": "password1234"})
+    resp = admin_client.post(
+        "/admin/pengguna/baru",
+        data={
+            "username": "rina",
+            "full_name": "Rina Marlina",
+            "password": "password1234",
+            "confirm": "password1234",
+        },
+    )
     assert resp.status_code == 400
     page = resp.get_data(as_text=True)
     assert "Kata sandi ini terlalu umum dan mudah ditebak." in page
@@ -236,36 +258,49 @@ def test_weak_password_is_refused_in_indonesian_and_no_user_is_written(app, admi
     assert count(app, User) == before
     assert actions(app) == log_before
 
-    resp = admin_client.post("/admin/pengguna/baru", data={
-        "username": "rina", "full_name": "Rina", "password": STRONG, "confirm": STRONG + "x"})
+    resp = admin_client.post(
+        "/admin/pengguna/baru",
+        data={"username": "rina", "full_name": "Rina", "password": STRONG, "confirm": STRONG + "x"},
+    )
     assert resp.status_code == 400
     assert "Kedua kata sandi tidak sama." in resp.get_data(as_text=True)
     assert count(app, User) == before
 
 
-def test_granted_role_gives_access_and_revoking_takes_it_away(app, admin_client, client,
-                                                             web_coop, login):
+def test_granted_role_gives_access_and_revoking_takes_it_away(
+    app, admin_client, client, web_coop, login
+):
     from outlet_pos.core.access import Membership, User
     from outlet_pos.core.tenancy import Cooperative
     from outlet_pos.extensions import db
 
-    resp = admin_client.post("/admin/pengguna/baru", data={
-        "username": "siti", "full_name": "Siti Rahmawati", "password": STRONG,
-        "confirm": STRONG})
+    resp = admin_client.post(
+        "/admin/pengguna/baru",
+        data={
+            "username": "siti",
+            "full_name": "Siti Rahmawati",
+            "password": STRONG,
+            "confirm": STRONG,
+        },
+    )
     assert resp.status_code == 302
     siti = user_id(app, "siti")
     assert resp.headers["Location"].endswith(f"/admin/pengguna/{siti}")
     for role in ("bendahara", "pengurus"):
-        resp = admin_client.post(f"/admin/pengguna/{siti}/peran",
-                                 data={"cooperative": str(web_coop), "role": role, "unit": ""})
+        resp = admin_client.post(
+            f"/admin/pengguna/{siti}/peran",
+            data={"cooperative": str(web_coop), "role": role, "unit": ""},
+        )
         assert resp.status_code == 302, resp.get_data(as_text=True)[:3000]
     # The same role twice is refused beside the role select.
-    resp = admin_client.post(f"/admin/pengguna/{siti}/peran",
-                             data={"cooperative": str(web_coop), "role": "bendahara"})
+    resp = admin_client.post(
+        f"/admin/pengguna/{siti}/peran", data={"cooperative": str(web_coop), "role": "bendahara"}
+    )
     assert resp.status_code == 400
     assert "Pengguna sudah memiliki peran ini." in resp.get_data(as_text=True)
-    resp = admin_client.post(f"/admin/pengguna/{siti}/peran",
-                             data={"cooperative": str(web_coop), "role": "admin"})
+    resp = admin_client.post(
+        f"/admin/pengguna/{siti}/peran", data={"cooperative": str(web_coop), "role": "admin"}
+    )
     assert resp.status_code == 400 and "Pilihan tidak valid." in resp.get_data(as_text=True)
     with app.app_context():
         user = db.session.get(User, siti)
@@ -281,13 +316,19 @@ def test_granted_role_gives_access_and_revoking_takes_it_away(app, admin_client,
 
     with app.app_context():
         held = db.session.execute(
-            select(Membership.id, Membership.role).where(Membership.user_id == siti)).all()
+            select(Membership.id, Membership.role).where(Membership.user_id == siti)
+        ).all()
     # A form naming another role (a stale page) revokes nothing.
-    stale = admin_client.post(f"/admin/pengguna/{siti}/peran/{held[0].id}/cabut",
-                              data={"role": "kasir"})
+    stale = admin_client.post(
+        f"/admin/pengguna/{siti}/peran/{held[0].id}/cabut", data={"role": "kasir"}
+    )
     assert stale.status_code == 400 and "sudah berubah" in stale.get_data(as_text=True)
-    assert admin_client.post(f"/admin/pengguna/999999/peran/{held[0].id}/cabut",
-                             data={"role": held[0].role}).status_code == 404
+    assert (
+        admin_client.post(
+            f"/admin/pengguna/999999/peran/{held[0].id}/cabut", data={"role": held[0].role}
+        ).status_code
+        == 404
+    )
     assert count(app, Membership, Membership.user_id == siti) == 2
     for mid, role in held:
         resp = admin_client.post(f"/admin/pengguna/{siti}/peran/{mid}/cabut", data={"role": role})
@@ -301,8 +342,9 @@ def test_granted_role_gives_access_and_revoking_takes_it_away(app, admin_client,
     assert log.count("role.revoke") == 2
 
 
-def test_role_can_be_scoped_to_a_unit_of_that_cooperative_only(app, admin_client, web_coop,
-                                                              web_user):
+def test_role_can_be_scoped_to_a_unit_of_that_cooperative_only(
+    app, admin_client, web_coop, web_user
+):
     from outlet_pos.core.access import Membership
     from outlet_pos.core.tenancy import BusinessUnit
     from outlet_pos.extensions import db
@@ -312,16 +354,20 @@ def test_role_can_be_scoped_to_a_unit_of_that_cooperative_only(app, admin_client
     other_id = int(other.headers["Location"].rsplit("/", 1)[1])
     with app.app_context():
         unit_id = db.session.scalar(
-            select(BusinessUnit.id).where(BusinessUnit.cooperative_id == web_coop,
-                                          BusinessUnit.code == "sembako"))
-    resp = admin_client.post(f"/admin/pengguna/{kasir}/peran",
-                             data={"cooperative": str(other_id), "role": "kasir",
-                                   "unit": str(unit_id)})
+            select(BusinessUnit.id).where(
+                BusinessUnit.cooperative_id == web_coop, BusinessUnit.code == "sembako"
+            )
+        )
+    resp = admin_client.post(
+        f"/admin/pengguna/{kasir}/peran",
+        data={"cooperative": str(other_id), "role": "kasir", "unit": str(unit_id)},
+    )
     assert resp.status_code == 400
     assert "Unit tidak dikenal di koperasi ini." in resp.get_data(as_text=True)
-    resp = admin_client.post(f"/admin/pengguna/{kasir}/peran",
-                             data={"cooperative": str(web_coop), "role": "kasir",
-                                   "unit": str(unit_id)})
+    resp = admin_client.post(
+        f"/admin/pengguna/{kasir}/peran",
+        data={"cooperative": str(web_coop), "role": "kasir", "unit": str(unit_id)},
+    )
     assert resp.status_code == 302
     with app.app_context():
         m = db.session.scalar(select(Membership).where(Membership.user_id == kasir))
@@ -335,6 +381,7 @@ def test_unlock_clears_a_lockout(app, admin_client, client, web_user, login):
 
     uid = web_user("bendahara", "bendahara")
     with app.app_context():
+
         def lock():
             user = db.session.get(User, uid)
             user.locked_until = utcnow() + timedelta(minutes=15)
@@ -362,15 +409,19 @@ def test_admin_edits_a_user_and_resets_the_password(app, admin_client, web_user,
     uid = web_user("kasir", "kasir")
     kasir_client = app.test_client()
     login(kasir_client, "kasir")
-    resp = admin_client.post(f"/admin/pengguna/{uid}",
-                             data={"full_name": "Dewi Lestari", "active": "y"})
+    resp = admin_client.post(
+        f"/admin/pengguna/{uid}", data={"full_name": "Dewi Lestari", "active": "y"}
+    )
     assert resp.status_code == 302
-    resp = admin_client.post(f"/admin/pengguna/{uid}/kata-sandi",
-                             data={"password": "kasir12345678", "confirm": "kasir12345678"})
+    resp = admin_client.post(
+        f"/admin/pengguna/{uid}/kata-sandi",
+        data={"password": "kasir12345678", "confirm": "kasir12345678"},
+    )
     assert resp.status_code == 400
     assert "Kata sandi tidak boleh memuat nama pengguna." in resp.get_data(as_text=True)
-    resp = admin_client.post(f"/admin/pengguna/{uid}/kata-sandi",
-                             data={"password": STRONG, "confirm": STRONG})
+    resp = admin_client.post(
+        f"/admin/pengguna/{uid}/kata-sandi", data={"password": STRONG, "confirm": STRONG}
+    )
     assert resp.status_code == 302
     # The old session died with the old password.
     assert kasir_client.get("/").status_code == 302
@@ -381,9 +432,12 @@ def test_admin_edits_a_user_and_resets_the_password(app, admin_client, web_user,
         user = db.session.get(User, uid)
         assert (user.full_name, user.active) == ("Dewi Lestari", False)
         updates = db.session.scalars(
-            select(AuditEvent).where(AuditEvent.action == "user.update")).all()
+            select(AuditEvent).where(AuditEvent.action == "user.update")
+        ).all()
         assert [e.detail for e in updates] == [
-            {"full_name": ["Kasir", "Dewi Lestari"]}, {"active": [True, False]}]
+            {"full_name": ["Kasir", "Dewi Lestari"]},
+            {"active": [True, False]},
+        ]
     assert "password.change" in actions(app)
     refused = app.test_client().post("/masuk", data={"username": "kasir", "password": STRONG})
     assert refused.status_code == 401
@@ -400,7 +454,8 @@ def test_admin_cannot_deactivate_or_unadmin_themselves(app, admin_client):
     resp = admin_client.post(f"/admin/pengguna/{me}", data={"full_name": "Boss", "active": "y"})
     assert resp.status_code == 400
     assert "Anda tidak dapat mencabut hak admin dari akun Anda sendiri." in resp.get_data(
-        as_text=True)
+        as_text=True
+    )
     with app.app_context():
         user = db.session.get(User, me)
         assert user.active and user.is_admin
@@ -440,9 +495,16 @@ def test_a_non_admin_gets_403_on_every_admin_page(app, client, web_coop, web_use
         with app.test_request_context():
             url = url_for(rule.endpoint, **{k: ids[k] for k in rule.arguments})
         method = "GET" if "GET" in rule.methods else "POST"
-        resp = client.open(url, method=method, data={"full_name": "x", "active": "y",
-                                                     "cooperative": str(web_coop),
-                                                     "role": "pengurus"})
+        resp = client.open(
+            url,
+            method=method,
+            data={
+                "full_name": "x",
+                "active": "y",
+                "cooperative": str(web_coop),
+                "role": "pengurus",
+            },
+        )
         assert resp.status_code == 403, (rule.endpoint, url, resp.status_code)
     assert actions(app) == before  # nothing happened
 

@@ -8,11 +8,12 @@ commits: the caller's business action commits once (``run_transaction``).
 from __future__ import annotations
 
 import hashlib
+import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, func, insert, select, update
 
 from outlet_pos.core.audit import record
 from outlet_pos.core.db import lock_for_update, utcnow
@@ -141,11 +142,11 @@ def post(
         )
 
     # Lock the cooperative row: it serialises numbering and the hash chain per cooperative
-    # (PostgreSQL FOR UPDATE; SQLite is already serialised by BEGIN IMMEDIATE).
-    coop = db.session.execute(
-        lock_for_update(select(Cooperative).where(Cooperative.id == coop.id)).execution_options(
-            populate_existing=True
-        )
+    # (PostgreSQL FOR UPDATE; SQLite is already serialised by BEGIN IMMEDIATE). Statements
+    # below are column selects and bulk inserts, not ORM unit-of-work flushes: this function
+    # sits on the counter's hot path.
+    prev = db.session.execute(
+        lock_for_update(select(Cooperative.ledger_head_hash).where(Cooperative.id == coop.id))
     ).scalar_one()
 
     if idempotency_key:
@@ -159,7 +160,7 @@ def post(
         if existing is not None:
             return existing
 
-    accounts = _resolve_accounts(coop, parsed)
+    account_ids = _resolve_accounts(coop, parsed)
     units = _resolve_units(coop, [line.unit for line in parsed] + [unit])
     if is_period_closed(coop, day):
         raise PeriodLocked(
@@ -178,45 +179,53 @@ def post(
         or 0
     ) + 1
     number = f"JU-{year}-{seq:06d}"
-    line_keys = [(accounts[i].id, line.debit, line.credit) for i, line in enumerate(parsed)]
-    prev = coop.ledger_head_hash or GENESIS_HASH
+    line_keys = [(account_ids[i], line.debit, line.credit) for i, line in enumerate(parsed)]
+    prev = prev or GENESIS_HASH
     digest = entry_hash(number, day, line_keys, prev)
-    entry = JournalEntry(
-        cooperative_id=coop.id,
-        year=year,
-        seq=seq,
-        number=number,
-        date=day,
-        memo=memo,
-        source=source,
-        source_ref=source_ref[:64],
-        unit_id=units.get(_unit_key(unit)),
-        reverses_id=reverses.id if reverses is not None else None,
-        idempotency_key=idempotency_key or None,
-        created_by_id=getattr(user, "id", user),
-        created_at=utcnow(),
-        prev_hash=prev,
-        hash=digest,
+    entry = db.session.scalars(
+        insert(JournalEntry).returning(JournalEntry),
+        [
+            {
+                "public_id": str(uuid.uuid4()),
+                "cooperative_id": coop.id,
+                "year": year,
+                "seq": seq,
+                "number": number,
+                "date": day,
+                "memo": memo,
+                "source": source,
+                "source_ref": source_ref[:64],
+                "unit_id": units.get(_unit_key(unit)),
+                "reverses_id": reverses.id if reverses is not None else None,
+                "idempotency_key": idempotency_key or None,
+                "created_by_id": getattr(user, "id", user),
+                "created_at": utcnow(),
+                "prev_hash": prev,
+                "hash": digest,
+            }
+        ],
+    ).one()
+    db.session.execute(
+        insert(JournalLine),
+        [
+            {
+                "cooperative_id": coop.id,
+                "entry_id": entry.id,
+                "line_no": no,
+                "account_id": account_ids[no - 1],
+                "entry_date": day,
+                "debit": line.debit,
+                "credit": line.credit,
+                "unit_id": units.get(_unit_key(line.unit)),
+                "member_id": line.member,
+                "memo": (line.memo or "")[:200],
+            }
+            for no, line in enumerate(parsed, start=1)
+        ],
     )
-    db.session.add(entry)
-    db.session.flush()
-    db.session.add_all(
-        JournalLine(
-            cooperative_id=coop.id,
-            entry_id=entry.id,
-            line_no=no,
-            account_id=accounts[no - 1].id,
-            entry_date=day,
-            debit=line.debit,
-            credit=line.credit,
-            unit_id=units.get(_unit_key(line.unit)),
-            member_id=line.member,
-            memo=(line.memo or "")[:200],
-        )
-        for no, line in enumerate(parsed, start=1)
+    db.session.execute(
+        update(Cooperative).where(Cooperative.id == coop.id).values(ledger_head_hash=digest)
     )
-    coop.ledger_head_hash = digest
-    db.session.flush()
     return entry
 
 
@@ -243,14 +252,18 @@ def _resolve_units(coop: Cooperative, raw: list) -> dict[int | None, int | None]
     return found
 
 
-def _resolve_accounts(coop: Cooperative, parsed: list[LineInput]) -> list[Account]:
+def _resolve_accounts(coop: Cooperative, parsed: list[LineInput]) -> list[int]:
+    """Account ids for the lines, refusing unknown, header, inactive or foreign accounts."""
     codes = {ln.account for ln in parsed if isinstance(ln.account, str)}
     by_code = {}
     if codes:
         by_code = {
-            a.code: a
-            for a in db.session.scalars(
-                select(Account).where(Account.cooperative_id == coop.id, Account.code.in_(codes))
+            row.code: row
+            for row in db.session.execute(
+                select(
+                    Account.id, Account.code, Account.cooperative_id, Account.is_header,
+                    Account.active,
+                ).where(Account.cooperative_id == coop.id, Account.code.in_(codes))
             )
         }
     result = []
@@ -265,7 +278,7 @@ def _resolve_accounts(coop: Cooperative, parsed: list[LineInput]) -> list[Accoun
             )
         if not acc.active:
             raise ValidationError(f"Baris {no}: akun {acc.code} tidak aktif.")
-        result.append(acc)
+        result.append(acc.id)
     return result
 
 

@@ -12,8 +12,20 @@ from outlet_pos.core.access import ROLES
 from outlet_pos.core.tenancy import TIMEZONES, UNIT_KINDS
 from outlet_pos.forms import RupiahField, opsional, panjang, wajib, wajib_input
 
-MONTHS = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
-          "September", "Oktober", "November", "Desember"]
+MONTHS = [
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
+]
 SHU_LABELS = {
     "cadangan": "Cadangan", "jasa_modal": "Jasa modal", "jasa_usaha": "Jasa usaha",
     "pengurus": "Dana pengurus", "karyawan": "Dana karyawan", "pendidikan": "Dana pendidikan",
@@ -39,8 +51,13 @@ class AngkaField(IntegerField):
 def pilihan(label: str, choices: dict | None = None, **kwargs) -> SelectField:
     """A select of string values (choices as a shorthand dict, optionally nested for
     optgroups); an unknown value is refused in Indonesian."""
-    return SelectField(label, choices=choices or {}, invalid_choice_message="Pilihan tidak valid.",
-                       invalid_value_message="Pilihan tidak valid.", **kwargs)
+    return SelectField(
+        label,
+        choices=choices or {},
+        invalid_choice_message="Pilihan tidak valid.",
+        invalid_value_message="Pilihan tidak valid.",
+        **kwargs,
+    )
 
 
 def _rentang(low: int, high: int):
@@ -55,13 +72,17 @@ NUMERIC = {"class": "amount", "inputmode": "numeric"}
 
 
 def persen(key: str) -> AngkaField:
-    return AngkaField(f"{SHU_LABELS[key]} (%)", render_kw=NUMERIC,
-                      validators=[wajib_input("Wajib diisi (boleh 0)."), _rentang(0, 100)])
+    return AngkaField(
+        f"{SHU_LABELS[key]} (%)",
+        render_kw=NUMERIC,
+        validators=[wajib_input("Wajib diisi (boleh 0)."), _rentang(0, 100)],
+    )
 
 
 class CooperativeForm(FlaskForm):
-    name = StringField("Nama koperasi", validators=[wajib("Nama koperasi wajib diisi."),
-                                                    panjang(200)])
+    name = StringField(
+        "Nama koperasi", validators=[wajib("Nama koperasi wajib diisi."), panjang(200)]
+    )
     legal_number = StringField("Nomor badan hukum", validators=[opsional(), panjang(100)])
     nik_koperasi = StringField("NIK koperasi", validators=[opsional(), panjang(40)])
     npwp = StringField("NPWP", validators=[opsional(), panjang(25)])
@@ -73,17 +94,21 @@ class CooperativeForm(FlaskForm):
     provinsi = StringField("Provinsi", validators=[opsional(), panjang(100)])
     region_code = StringField("Kode wilayah desa", validators=[opsional(), panjang(13)])
     timezone = pilihan(
-        "Zona waktu", {k: f"{k} ({v.split('/')[1]})" for k, v in TIMEZONES.items()},
+        "Zona waktu",
+        {k: f"{k} ({v.split('/')[1]})" for k, v in TIMEZONES.items()},
         default="WIB",
     )
     fiscal_year_start_month = pilihan(
-        "Awal tahun buku", {str(i): name for i, name in enumerate(MONTHS, start=1)},
+        "Awal tahun buku",
+        {str(i): name for i, name in enumerate(MONTHS, start=1)},
         default="1",
     )
-    simpanan_pokok_amount = RupiahField("Simpanan pokok (Rp)", validators=[opsional()],
-                                        render_kw=NUMERIC)
-    simpanan_wajib_amount = RupiahField("Simpanan wajib per bulan (Rp)", validators=[opsional()],
-                                        render_kw=NUMERIC)
+    simpanan_pokok_amount = RupiahField(
+        "Simpanan pokok (Rp)", validators=[opsional()], render_kw=NUMERIC
+    )
+    simpanan_wajib_amount = RupiahField(
+        "Simpanan wajib per bulan (Rp)", validators=[opsional()], render_kw=NUMERIC
+    )
     cadangan = persen("cadangan")
     jasa_modal = persen("jasa_modal")
     jasa_usaha = persen("jasa_usaha")
@@ -115,9 +140,7 @@ class CooperativeForm(FlaskForm):
         if all(f.data is not None and not f.errors for f in self.shu_fields()):
             total = sum(self.shu_allocation().values())
             if total != 100:
-                self.shu_errors.append(
-                    f"Pembagian SHU harus berjumlah 100%; sekarang {total}%."
-                )
+                self.shu_errors.append(f"Pembagian SHU harus berjumlah 100%; sekarang {total}%.")
                 ok = False
         return ok
 
@@ -157,14 +180,18 @@ class UnitForm(FlaskForm):
 
 
 class UserCreateForm(FlaskForm):
-    username = StringField("Nama pengguna", validators=[wajib("Nama pengguna wajib diisi."),
-                                                         panjang(64)])
-    full_name = StringField("Nama lengkap", validators=[wajib("Nama lengkap wajib diisi."),
-                                                        panjang(200)])
-    password = PasswordField("Kata sandi", validators=[wajib("Kata sandi wajib diisi."),
-                                                      panjang(128)])
-    confirm = PasswordField("Ulangi kata sandi", validators=[wajib("Ulangi kata sandi."),
-                                                            panjang(128)])
+    username = StringField(
+        "Nama pengguna", validators=[wajib("Nama pengguna wajib diisi."), panjang(64)]
+    )
+    full_name = StringField(
+        "Nama lengkap", validators=[wajib("Nama lengkap wajib diisi."), panjang(200)]
+    )
+    password = PasswordField(
+        "Kata sandi", validators=[wajib("Kata sandi wajib diisi."), panjang(128)]
+    )
+    confirm = PasswordField(
+        "Ulangi kata sandi", validators=[wajib("Ulangi kata sandi."), panjang(128)]
+    )
     is_admin = BooleanField("Admin sistem (mengelola koperasi dan pengguna)")
 
     def validate_confirm(self, field):
@@ -173,17 +200,20 @@ class UserCreateForm(FlaskForm):
 
 
 class UserEditForm(FlaskForm):
-    full_name = StringField("Nama lengkap", validators=[wajib("Nama lengkap wajib diisi."),
-                                                        panjang(200)])
+    full_name = StringField(
+        "Nama lengkap", validators=[wajib("Nama lengkap wajib diisi."), panjang(200)]
+    )
     active = BooleanField("Akun aktif (boleh masuk)")
     is_admin = BooleanField("Admin sistem")
 
 
 class PasswordResetForm(FlaskForm):
-    password = PasswordField("Kata sandi baru", validators=[wajib("Kata sandi wajib diisi."),
-                                                           panjang(128)])
-    confirm = PasswordField("Ulangi kata sandi baru",
-                            validators=[wajib("Ulangi kata sandi."), panjang(128)])
+    password = PasswordField(
+        "Kata sandi baru", validators=[wajib("Kata sandi wajib diisi."), panjang(128)]
+    )
+    confirm = PasswordField(
+        "Ulangi kata sandi baru", validators=[wajib("Ulangi kata sandi."), panjang(128)]
+    )
 
     def validate_confirm(self, field):
         if self.password.data and field.data != self.password.data:

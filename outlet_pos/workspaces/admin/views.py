@@ -23,7 +23,6 @@ from outlet_pos.money import format_number
 from outlet_pos.workspaces.admin import bp
 from outlet_pos.workspaces.admin.forms import (
     MONTHS,
-    SHU_KEYS,
     SHU_LABELS,
     CooperativeForm,
     GrantRoleForm,
@@ -68,14 +67,20 @@ def _status() -> int:
 @requires("admin.manage")
 def cooperatives():
     def count(column, owner):
-        return select(func.count(func.distinct(column))).where(
-            owner == Cooperative.id).correlate(Cooperative).scalar_subquery()
+        return (
+            select(func.count(func.distinct(column)))
+            .where(owner == Cooperative.id)
+            .correlate(Cooperative)
+            .scalar_subquery()
+        )
 
     rows = db.session.execute(
-        select(Cooperative, count(Outlet.id, Outlet.cooperative_id),
-               count(BusinessUnit.id, BusinessUnit.cooperative_id),
-               count(Membership.user_id, Membership.cooperative_id))
-        .order_by(Cooperative.name)
+        select(
+            Cooperative,
+            count(Outlet.id, Outlet.cooperative_id),
+            count(BusinessUnit.id, BusinessUnit.cooperative_id),
+            count(Membership.user_id, Membership.cooperative_id),
+        ).order_by(Cooperative.name)
     ).all()
     return render_template("admin/cooperatives.html", rows=rows)
 
@@ -108,12 +113,21 @@ def _cooperative_form(coop: Cooperative | None):
     if form.validate_on_submit():
         try:
             if coop is None:
-                coop = run_transaction(onboarding.create_cooperative, form.values(), _actor(),
-                                       shu_allocation=form.shu_allocation())
+                coop = run_transaction(
+                    onboarding.create_cooperative,
+                    form.values(),
+                    _actor(),
+                    shu_allocation=form.shu_allocation(),
+                )
                 flash(f"Koperasi {coop.name} dibuat beserta bagan akunnya.", "success")
             else:
-                run_transaction(onboarding.update_cooperative, coop, form.values(), _actor(),
-                                shu_allocation=form.shu_allocation())
+                run_transaction(
+                    onboarding.update_cooperative,
+                    coop,
+                    form.values(),
+                    _actor(),
+                    shu_allocation=form.shu_allocation(),
+                )
                 flash(f"Data {coop.name} disimpan.", "success")
         except DomainError as exc:
             if exc.field is None:
@@ -122,8 +136,7 @@ def _cooperative_form(coop: Cooperative | None):
                 _put_error(form, exc)
         else:
             return redirect(url_for("admin.cooperative_detail", coop_id=coop.id))
-    return render_template("admin/cooperative_form.html", form=form, coop=coop,
-                           shu_keys=SHU_KEYS), _status()
+    return render_template("admin/cooperative_form.html", form=form, coop=coop), _status()
 
 
 @bp.route("/koperasi/<int:coop_id>")
@@ -136,8 +149,13 @@ def _unit_form(coop: Cooperative, unit: BusinessUnit | None = None, **kwargs) ->
     # Prefixed ("unit-code", "gerai-code"): both add-forms share the detail page, and their
     # inputs need distinct ids.
     if unit is not None:
-        kwargs["data"] = {"code": unit.code, "name": unit.name, "kind": unit.kind,
-                          "outlet": str(unit.outlet_id or ""), "active": unit.active}
+        kwargs["data"] = {
+            "code": unit.code,
+            "name": unit.name,
+            "kind": unit.kind,
+            "outlet": str(unit.outlet_id or ""),
+            "active": unit.active,
+        }
     form = UnitForm(prefix="unit", **kwargs)
     form.outlet.choices = {"": "— tanpa gerai —"} | {
         str(o.id): f"{o.code} · {o.name}" for o in coop.outlets
@@ -147,18 +165,23 @@ def _unit_form(coop: Cooperative, unit: BusinessUnit | None = None, **kwargs) ->
 
 def _detail_page(coop: Cooperative, outlet_form=None, unit_form=None):
     memberships = db.session.scalars(
-        select(Membership).where(Membership.cooperative_id == coop.id)
+        select(Membership)
+        .where(Membership.cooperative_id == coop.id)
         .options(selectinload(Membership.user), selectinload(Membership.unit))
-        .join(User).order_by(User.username, Membership.id)
+        .join(User)
+        .order_by(User.username, Membership.id)
     ).all()
     people: dict[int, tuple[User, list[Membership]]] = {}
     for m in memberships:
         people.setdefault(m.user_id, (m.user, []))[1].append(m)
     return render_template(
-        "admin/cooperative_detail.html", coop=coop, people=list(people.values()),
+        "admin/cooperative_detail.html",
+        coop=coop,
+        people=list(people.values()),
         outlet_form=outlet_form or OutletForm(formdata=None, prefix="gerai"),
         unit_form=unit_form or _unit_form(coop, formdata=None),
-        month_name=MONTHS[(coop.fiscal_year_start_month or 1) - 1], shu_labels=SHU_LABELS,
+        month_name=MONTHS[(coop.fiscal_year_start_month or 1) - 1],
+        shu_labels=SHU_LABELS,
     ), _status()
 
 
@@ -186,8 +209,15 @@ def _save_outlet(coop: Cooperative, outlet: Outlet | None):
     form = OutletForm(obj=outlet if request.method == "GET" else None, prefix="gerai")
     if form.validate_on_submit():
         try:
-            saved = run_transaction(onboarding.save_outlet, coop, form.code.data, form.name.data,
-                                    form.address.data or "", user=_actor(), outlet=outlet)
+            saved = run_transaction(
+                onboarding.save_outlet,
+                coop,
+                form.code.data,
+                form.name.data,
+                form.address.data or "",
+                user=_actor(),
+                outlet=outlet,
+            )
         except DomainError as exc:
             _put_error(form, exc, fallback="code")
         else:
@@ -195,8 +225,7 @@ def _save_outlet(coop: Cooperative, outlet: Outlet | None):
             return redirect(url_for("admin.cooperative_detail", coop_id=coop.id))
     if outlet is None:
         return _detail_page(coop, outlet_form=form)
-    return render_template("admin/outlet_form.html", form=form, coop=coop,
-                           outlet=outlet), _status()
+    return render_template("admin/outlet_form.html", form=form, coop=coop, outlet=outlet), _status()
 
 
 @bp.route("/koperasi/<int:coop_id>/unit", methods=["POST"])
@@ -220,9 +249,17 @@ def _save_unit(coop: Cooperative, unit: BusinessUnit | None):
     if form.validate_on_submit():
         outlet_id = int(form.outlet.data) if form.outlet.data else None
         try:
-            saved = run_transaction(onboarding.save_unit, coop, form.code.data, form.name.data,
-                                    form.kind.data, outlet_id, user=_actor(), unit=unit,
-                                    active=bool(form.active.data) if unit else True)
+            saved = run_transaction(
+                onboarding.save_unit,
+                coop,
+                form.code.data,
+                form.name.data,
+                form.kind.data,
+                outlet_id,
+                user=_actor(),
+                unit=unit,
+                active=bool(form.active.data) if unit else True,
+            )
         except DomainError as exc:
             _put_error(form, exc, fallback="code")
         else:
@@ -247,7 +284,9 @@ def _roles_by_coop(user: User) -> list[tuple[Cooperative, list[Membership]]]:
 @requires("admin.manage")
 def users():
     people = db.session.scalars(
-        select(User).order_by(User.username).options(
+        select(User)
+        .order_by(User.username)
+        .options(
             selectinload(User.memberships).selectinload(Membership.cooperative),
             selectinload(User.memberships).selectinload(Membership.unit),
         )
@@ -262,9 +301,14 @@ def user_new():
     form = UserCreateForm()
     if form.validate_on_submit():
         try:
-            user = run_transaction(onboarding.create_user, form.username.data,
-                                   form.full_name.data, form.password.data,
-                                   is_admin=bool(form.is_admin.data), actor=_actor())
+            user = run_transaction(
+                onboarding.create_user,
+                form.username.data,
+                form.full_name.data,
+                form.password.data,
+                is_admin=bool(form.is_admin.data),
+                actor=_actor(),
+            )
         except DomainError as exc:
             _put_error(form, exc, fallback="username")
         else:
@@ -289,11 +333,17 @@ def _grant_form(**kwargs) -> GrantRoleForm:
 
 
 def _user_page(user: User, *, edit=None, password=None, grant=None):
-    edit = edit or UserEditForm(formdata=None, data={
-        "full_name": user.full_name, "active": user.active, "is_admin": user.is_admin})
+    edit = edit or UserEditForm(
+        formdata=None,
+        data={"full_name": user.full_name, "active": user.active, "is_admin": user.is_admin},
+    )
     return render_template(
-        "admin/user_edit.html", user=user, roles=_roles_by_coop(user), now=utcnow(),
-        edit_form=edit, password_form=password or PasswordResetForm(formdata=None),
+        "admin/user_edit.html",
+        user=user,
+        roles=_roles_by_coop(user),
+        now=utcnow(),
+        edit_form=edit,
+        password_form=password or PasswordResetForm(formdata=None),
         grant_form=grant or _grant_form(formdata=None),
     ), _status()
 
@@ -305,14 +355,21 @@ def user_edit(user_id: int):
     form = UserEditForm()
     if form.validate_on_submit():
         try:
-            changes = run_transaction(onboarding.update_user, user, form.full_name.data,
-                                      active=bool(form.active.data),
-                                      is_admin=bool(form.is_admin.data), actor=_actor())
+            changes = run_transaction(
+                onboarding.update_user,
+                user,
+                form.full_name.data,
+                active=bool(form.active.data),
+                is_admin=bool(form.is_admin.data),
+                actor=_actor(),
+            )
         except DomainError as exc:
             _put_error(form, exc, fallback="full_name")
         else:
-            flash(f"Data {user.username} disimpan." if changes else "Tidak ada perubahan.",
-                  "success" if changes else "info")
+            flash(
+                f"Data {user.username} disimpan." if changes else "Tidak ada perubahan.",
+                "success" if changes else "info",
+            )
             return redirect(url_for("admin.user_edit", user_id=user.id))
     return _user_page(user, edit=form if request.method == "POST" else None)
 
@@ -353,8 +410,9 @@ def role_grant(user_id: int):
         coop = _get_or_404(Cooperative, int(form.cooperative.data))
         unit = _get_or_404(BusinessUnit, int(form.unit.data)) if form.unit.data else None
         try:
-            m = run_transaction(onboarding.grant_role, user, coop, form.role.data, unit,
-                                actor=_actor())
+            m = run_transaction(
+                onboarding.grant_role, user, coop, form.role.data, unit, actor=_actor()
+            )
         except DomainError as exc:
             _put_error(form, exc, fallback="role")
         else:
