@@ -40,7 +40,7 @@ UNITS = [
 ]
 
 USERS = [
-    ("admin", "Admin Sistem", None),
+    ("admin", "Teguh Prasetyo (TI kabupaten)", None),
     ("pengurus", "Hj. Siti Rahmawati", "pengurus"),
     ("bendahara", "Rina Marlina", "bendahara"),
     ("pengawas", "H. Abdul Karim", "pengawas"),
@@ -193,43 +193,33 @@ def _build(password: str | None) -> list[tuple[str, str, str]]:
         user=bendahara,
     )
 
-    # Monthly running costs and member savings, so every report has something to show.
+    # Monthly running costs and member savings up to today, so every report has something to
+    # show; every month before the last one is closed, as a treasurer would have done.
     month = start
-    while month < today.replace(day=1):
-        d = month + timedelta(days=4)
-        post(
-            coop,
-            d,
-            f"Simpanan wajib anggota bulan {month:%m/%Y}",
-            [("111100", n * 20_000, 0, units["simpin"]), ("311200", 0, n * 20_000, None)],
-            source="manual",
-            user=bendahara,
-        )
+    while month <= today:
         amount = rng.randint(45, 70) * 10_000
-        post(
-            coop,
-            month + timedelta(days=9),
-            "Bayar listrik & air gerai",
-            [("612100", amount, 0, units["sembako"]), ("112100", 0, amount, None)],
-            source="manual",
-            user=bendahara,
-        )
-        post(
-            coop,
-            month + timedelta(days=24),
-            "Gaji karyawan gerai",
-            [("611100", 4_500_000, 0, units["sembako"]), ("112100", 0, 4_500_000, None)],
-            source="manual",
-            user=bendahara,
-        )
-        post(
-            coop,
-            month + timedelta(days=14),
-            "Setor kas ke bank",
-            [("112100", 300_000, 0, None), ("111100", 0, 300_000, None)],
-            source="manual",
-            user=bendahara,
-        )
+        monthly = [
+            (
+                4,
+                f"Simpanan wajib anggota bulan {month:%m/%Y}",
+                [("111100", n * 20_000, 0, units["simpin"]), ("311200", 0, n * 20_000, None)],
+            ),
+            (
+                9,
+                "Bayar listrik & air gerai",
+                [("612100", amount, 0, units["sembako"]), ("112100", 0, amount, None)],
+            ),
+            (14, "Setor kas ke bank", [("112100", 300_000, 0, None), ("111100", 0, 300_000, None)]),
+            (
+                24,
+                "Gaji karyawan gerai",
+                [("611100", 4_500_000, 0, units["sembako"]), ("112100", 0, 4_500_000, None)],
+            ),
+        ]
+        for offset, memo, lines in monthly:
+            day = month + timedelta(days=offset)
+            if day <= today:
+                post(coop, day, memo, lines, source="manual", user=bendahara)
         nxt = (month.replace(day=28) + timedelta(days=4)).replace(day=1)
         if nxt < today.replace(day=1):
             close_month(coop, month.year, month.month, bendahara)
