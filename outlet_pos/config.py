@@ -46,7 +46,8 @@ def from_environment() -> dict:
     return {
         "SECRET_KEY": os.environ.get("OUTLET_POS_SECRET_KEY") or _secret_key(folder),
         "SQLALCHEMY_DATABASE_URI": db_url,
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # A server connection can drop; a file cannot, so SQLite skips the ping per checkout.
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": not db_url.startswith("sqlite")},
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": secure,

@@ -13,10 +13,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import and_, func, insert, select, update
+from sqlalchemy import and_, bindparam, func, insert, select, update
+from sqlalchemy import inspect as sa_inspect
+from sqlalchemy.orm import make_transient_to_detached
 
 from outlet_pos.core.audit import record
-from outlet_pos.core.db import lock_for_update, utcnow
+from outlet_pos.core.db import utcnow
 from outlet_pos.core.errors import (
     DomainError,
     NotFound,
@@ -78,13 +80,15 @@ def fiscal_year(coop: Cooperative, day: date) -> int:
 
 def is_period_closed(coop: Cooperative, day: date) -> bool:
     return bool(
-        db.session.scalar(
+        db.session.connection()
+        .execute(
             select(Period.closed).where(
                 Period.cooperative_id == coop.id,
                 Period.year == day.year,
                 Period.month == day.month,
             )
         )
+        .scalar()
     )
 
 
@@ -142,75 +146,62 @@ def post(
         )
 
     # Lock the cooperative row: it serialises numbering and the hash chain per cooperative
-    # (PostgreSQL FOR UPDATE; SQLite is already serialised by BEGIN IMMEDIATE). Statements
-    # below are column selects and bulk inserts, not ORM unit-of-work flushes: this function
-    # sits on the counter's hot path.
-    prev = db.session.execute(
-        lock_for_update(select(Cooperative.ledger_head_hash).where(Cooperative.id == coop.id))
-    ).scalar_one()
+    # (PostgreSQL FOR UPDATE; SQLite is already serialised by BEGIN IMMEDIATE). This function
+    # sits on the counter's hot path, so it runs prebuilt Core statements with bound
+    # parameters instead of building ORM queries and flushing a unit of work each time.
+    conn = db.session.connection()
+    # The primary key from the identity map: no reload of an object expired by a commit.
+    identity = sa_inspect(coop).identity
+    coop_id = identity[0] if identity else coop.id
+    lock = _Q.lock_pg if conn.dialect.name == "postgresql" else _Q.lock
+    prev, start_month = conn.execute(lock, {"coop": coop_id}).one()
 
     if idempotency_key:
         idempotency_key = idempotency_key.strip()[:64]
-        existing = db.session.scalar(
-            select(JournalEntry).where(
-                JournalEntry.cooperative_id == coop.id,
-                JournalEntry.idempotency_key == idempotency_key,
-            )
-        )
+        existing = conn.execute(_Q.idem, {"coop": coop_id, "key": idempotency_key}).scalar()
         if existing is not None:
-            return existing
+            return db.session.get(JournalEntry, existing)
 
-    account_ids = _resolve_accounts(coop, parsed)
-    units = _resolve_units(coop, [line.unit for line in parsed] + [unit])
-    if is_period_closed(coop, day):
+    account_ids = _resolve_accounts(coop_id, parsed, conn)
+    units = _resolve_units(coop_id, [line.unit for line in parsed] + [unit])
+    if conn.execute(_Q.period, {"coop": coop_id, "y": day.year, "m": day.month}).scalar():
         raise PeriodLocked(
             f"Periode {MONTHS_ID[day.month - 1]} {day.year} sudah ditutup; "
             "jurnal tidak dapat diposting ke bulan itu.",
             field="date",
         )
 
-    year = fiscal_year(coop, day)
-    seq = (
-        db.session.scalar(
-            select(func.max(JournalEntry.seq)).where(
-                JournalEntry.cooperative_id == coop.id, JournalEntry.year == year
-            )
-        )
-        or 0
-    ) + 1
+    year = day.year if day.month >= (start_month or 1) else day.year - 1
+    seq = (conn.execute(_Q.max_seq, {"coop": coop_id, "year": year}).scalar() or 0) + 1
     number = f"JU-{year}-{seq:06d}"
     line_keys = [(account_ids[i], line.debit, line.credit) for i, line in enumerate(parsed)]
     prev = prev or GENESIS_HASH
     digest = entry_hash(number, day, line_keys, prev)
-    entry = db.session.scalars(
-        insert(JournalEntry).returning(JournalEntry),
+    values = {
+        "public_id": str(uuid.uuid4()),
+        "cooperative_id": coop_id,
+        "year": year,
+        "seq": seq,
+        "number": number,
+        "date": day,
+        "memo": memo,
+        "source": source,
+        "source_ref": source_ref[:64],
+        "unit_id": units.get(_unit_key(unit)),
+        "reverses_id": reverses.id if reverses is not None else None,
+        "idempotency_key": idempotency_key or None,
+        "created_by_id": getattr(user, "id", user),
+        "created_at": utcnow(),
+        "prev_hash": prev,
+        "hash": digest,
+    }
+    values["id"] = conn.execute(_Q.insert_entry, values).scalar_one()
+    conn.execute(
+        _Q.insert_lines,
         [
             {
-                "public_id": str(uuid.uuid4()),
-                "cooperative_id": coop.id,
-                "year": year,
-                "seq": seq,
-                "number": number,
-                "date": day,
-                "memo": memo,
-                "source": source,
-                "source_ref": source_ref[:64],
-                "unit_id": units.get(_unit_key(unit)),
-                "reverses_id": reverses.id if reverses is not None else None,
-                "idempotency_key": idempotency_key or None,
-                "created_by_id": getattr(user, "id", user),
-                "created_at": utcnow(),
-                "prev_hash": prev,
-                "hash": digest,
-            }
-        ],
-    ).one()
-    db.session.execute(
-        insert(JournalLine),
-        [
-            {
-                "cooperative_id": coop.id,
-                "entry_id": entry.id,
+                "cooperative_id": coop_id,
+                "entry_id": values["id"],
                 "line_no": no,
                 "account_id": account_ids[no - 1],
                 "entry_date": day,
@@ -223,53 +214,80 @@ def post(
             for no, line in enumerate(parsed, start=1)
         ],
     )
-    db.session.execute(
-        update(Cooperative).where(Cooperative.id == coop.id).values(ledger_head_hash=digest)
+    conn.execute(_Q.update_head, {"coop_id": coop_id, "digest": digest})
+    if coop in db.session:
+        db.session.expire(coop, ["ledger_head_hash"])
+    # Hand back an ORM object without a SELECT: the row we just wrote, attached as persistent.
+    entry = JournalEntry(**values)
+    make_transient_to_detached(entry)
+    return db.session.merge(entry, load=False)
+
+
+class _Q:
+    """Prebuilt statements for post(); built once, executed with bound parameters."""
+
+    _coop = bindparam("coop")
+    lock = select(Cooperative.ledger_head_hash, Cooperative.fiscal_year_start_month).where(
+        Cooperative.id == _coop
     )
-    return entry
+    lock_pg = lock.with_for_update()
+    idem = select(JournalEntry.id).where(
+        JournalEntry.cooperative_id == _coop, JournalEntry.idempotency_key == bindparam("key")
+    )
+    accounts = select(
+        Account.id, Account.code, Account.cooperative_id, Account.is_header, Account.active
+    ).where(Account.cooperative_id == _coop, Account.code.in_(bindparam("codes", expanding=True)))
+    period = select(Period.closed).where(
+        Period.cooperative_id == _coop,
+        Period.year == bindparam("y"),
+        Period.month == bindparam("m"),
+    )
+    max_seq = select(func.max(JournalEntry.seq)).where(
+        JournalEntry.cooperative_id == _coop, JournalEntry.year == bindparam("year")
+    )
+    insert_entry = insert(JournalEntry.__table__).returning(JournalEntry.__table__.c.id)
+    insert_lines = insert(JournalLine.__table__)
+    update_head = (
+        update(Cooperative.__table__)
+        .where(Cooperative.__table__.c.id == bindparam("coop_id"))
+        .values(ledger_head_hash=bindparam("digest"))
+    )
 
 
 def _unit_key(unit: BusinessUnit | int | None) -> int | None:
     return unit.id if isinstance(unit, BusinessUnit) else unit
 
 
-def _resolve_units(coop: Cooperative, raw: list) -> dict[int | None, int | None]:
+def _resolve_units(coop_id: int, raw: list) -> dict[int | None, int | None]:
     ids = {_unit_key(u) for u in raw} - {None}
-    found = {}
+    found: dict[int | None, int | None] = {}
     if ids:
         found = {
-            u.id: u.id
-            for u in db.session.scalars(
-                select(BusinessUnit).where(
-                    BusinessUnit.id.in_(ids), BusinessUnit.cooperative_id == coop.id
+            uid: uid
+            for uid in db.session.scalars(
+                select(BusinessUnit.id).where(
+                    BusinessUnit.id.in_(ids), BusinessUnit.cooperative_id == coop_id
                 )
             )
         }
-    missing = ids - set(found)
-    if missing:
+    if ids - set(found):
         raise ValidationError("Unit usaha tidak dikenal di koperasi ini.")
     found[None] = None
     return found
 
 
-def _resolve_accounts(coop: Cooperative, parsed: list[LineInput]) -> list[int]:
+def _resolve_accounts(coop_id: int, parsed: list[LineInput], conn) -> list[int]:
     """Account ids for the lines, refusing unknown, header, inactive or foreign accounts."""
-    codes = {ln.account for ln in parsed if isinstance(ln.account, str)}
+    codes = sorted({ln.account for ln in parsed if isinstance(ln.account, str)})
     by_code = {}
     if codes:
         by_code = {
-            row.code: row
-            for row in db.session.execute(
-                select(
-                    Account.id, Account.code, Account.cooperative_id, Account.is_header,
-                    Account.active,
-                ).where(Account.cooperative_id == coop.id, Account.code.in_(codes))
-            )
+            row.code: row for row in conn.execute(_Q.accounts, {"coop": coop_id, "codes": codes})
         }
     result = []
     for no, line in enumerate(parsed, start=1):
         acc = line.account if isinstance(line.account, Account) else by_code.get(line.account)
-        if acc is None or acc.cooperative_id != coop.id:
+        if acc is None or acc.cooperative_id != coop_id:
             shown = line.account.code if isinstance(line.account, Account) else line.account
             raise ValidationError(f"Baris {no}: akun {shown} tidak dikenal.")
         if acc.is_header:

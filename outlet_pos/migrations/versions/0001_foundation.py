@@ -233,7 +233,7 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_journal_line'))
     )
     with op.batch_alter_table('journal_line', schema=None) as batch_op:
-        batch_op.create_index('ix_journal_line_coop_account_date', ['cooperative_id', 'account_id', 'entry_date'], unique=False)
+        batch_op.create_index('ix_journal_line_coop_account_date', ['cooperative_id', 'account_id', 'entry_date', 'unit_id', 'debit', 'credit'], unique=False)
         batch_op.create_index(batch_op.f('ix_journal_line_entry_id'), ['entry_id'], unique=False)
 
     # ### end Alembic commands ###
