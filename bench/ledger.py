@@ -136,16 +136,16 @@ def grow(coop_id: int, lines_target: int) -> None:
             seq += 1
         db.session.execute(
             text(
-                "INSERT INTO journal_entry (id, public_id, cooperative_id, year, seq, number, date, "
-                "memo, source, source_ref, created_at, prev_hash, hash) VALUES (:id, :public_id, :c,"
-                " :y, :s, :n, :d, 'bench', 'manual', '', CURRENT_TIMESTAMP, :h, :h)"
+                "INSERT INTO journal_entry (id, public_id, cooperative_id, year, seq, number, "
+                "date, memo, source, source_ref, created_at, prev_hash, hash) VALUES (:id, "
+                ":public_id, :c, :y, :s, :n, :d, 'bench', 'manual', '', CURRENT_TIMESTAMP, :h, :h)"
             ),
             entries,
         )
         db.session.execute(
             text(
-                "INSERT INTO journal_line (cooperative_id, entry_id, line_no, account_id, entry_date,"
-                " debit, credit, memo) VALUES (:c, :e, :l, :a, :d, :dr, :cr, '')"
+                "INSERT INTO journal_line (cooperative_id, entry_id, line_no, account_id, "
+                "entry_date, debit, credit, memo) VALUES (:c, :e, :l, :a, :d, :dr, :cr, '')"
             ),
             lines,
         )
