@@ -2,11 +2,35 @@
 
 from outlet_pos.core.access import Membership, User
 from outlet_pos.core.audit import AuditEvent
+from outlet_pos.core.inventory.models import (
+    Batch,
+    BatchLevel,
+    Item,
+    ItemBarcode,
+    ItemUnit,
+    Location,
+    StockLevel,
+    StockMove,
+)
 from outlet_pos.core.ledger.models import Account, JournalEntry, JournalLine, Period
 from outlet_pos.core.parties import Member
+from outlet_pos.core.sales.models import DocSequence, Payment, Sale, SaleLine, Shift
 from outlet_pos.core.tenancy import BusinessUnit, Cooperative, Outlet
 
 __all__ = [
+    "Batch",
+    "BatchLevel",
+    "DocSequence",
+    "Item",
+    "ItemBarcode",
+    "ItemUnit",
+    "Location",
+    "Payment",
+    "Sale",
+    "SaleLine",
+    "Shift",
+    "StockLevel",
+    "StockMove",
     "Account",
     "AuditEvent",
     "BusinessUnit",

@@ -46,6 +46,18 @@ PERMISSIONS: dict[str, set[str]] = {
     "ledger.reopen": {"admin", "pengurus"},
     "coa.edit": {"admin", "pengurus", "bendahara"},
     "audit.view": {"admin", "pengurus", "pengawas"},
+    "pos.sell": {"admin", "pengurus", "bendahara", "kasir", "apoteker"},
+    "pos.refund": {"admin", "pengurus", "bendahara"},
+    "pos.price_override": {"admin", "pengurus"},
+    "catalog.view": {"admin", "pengurus", "bendahara", "pengawas", "kasir", "apoteker",
+                     "pendamping"},
+    "catalog.edit": {"admin", "pengurus", "bendahara"},
+    "stock.view": {"admin", "pengurus", "bendahara", "pengawas", "kasir", "apoteker",
+                   "pendamping"},
+    "stock.manage": {"admin", "pengurus", "bendahara"},
+    "stock.approve": {"admin", "pengurus"},
+    "purchase.manage": {"admin", "pengurus", "bendahara"},
+    "sales.report": {"admin", "pengurus", "bendahara", "pengawas", "pendamping"},
     "admin.manage": {"admin"},
 }
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import BigInteger, Date, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from outlet_pos.core.db import utcnow
@@ -34,4 +34,5 @@ class Member(db.Model):
     occupation: Mapped[str] = mapped_column(String(100), default="")
     join_date: Mapped[date] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(12), default="aktif")
+    credit_limit: Mapped[int] = mapped_column(BigInteger, default=0)  # kredit belanja
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -114,12 +114,145 @@ def check_numbers_gapless(coop: Cooperative) -> Iterator[str]:
             )
 
 
+def check_stock_levels(coop: Cooperative) -> Iterator[str]:
+    """Each stock level (quantity and value) equals the sum of its moves."""
+    from outlet_pos.core.inventory.models import Item, StockLevel, StockMove
+
+    moves = {
+        (i, loc): (q, v)
+        for i, loc, q, v in db.session.execute(
+            select(
+                StockMove.item_id,
+                StockMove.location_id,
+                func.sum(StockMove.qty),
+                func.sum(StockMove.value),
+            )
+            .where(StockMove.cooperative_id == coop.id)
+            .group_by(StockMove.item_id, StockMove.location_id)
+        )
+    }
+    for lvl, sku in db.session.execute(
+        select(StockLevel, Item.sku)
+        .join(Item, Item.id == StockLevel.item_id)
+        .where(StockLevel.cooperative_id == coop.id)
+    ):
+        q, v = moves.pop((lvl.item_id, lvl.location_id), (0, 0))
+        if lvl.on_hand != q or lvl.value != v:
+            yield (
+                f"stok {sku} di lokasi {lvl.location_id}: tercatat {lvl.on_hand} / "
+                f"{lvl.value}, jumlah mutasi {q} / {v}"
+            )
+    for (item_id, loc), (q, v) in moves.items():
+        if q or v:
+            yield f"barang {item_id} di lokasi {loc}: ada mutasi {q} / {v} tanpa saldo stok"
+
+
+def check_batch_levels(coop: Cooperative) -> Iterator[str]:
+    from outlet_pos.core.inventory.models import BatchLevel, Item, StockLevel
+
+    batches = dict(
+        ((i, loc), q)
+        for i, loc, q in db.session.execute(
+            select(BatchLevel.item_id, BatchLevel.location_id, func.sum(BatchLevel.on_hand))
+            .where(BatchLevel.cooperative_id == coop.id)
+            .group_by(BatchLevel.item_id, BatchLevel.location_id)
+        )
+    )
+    for lvl, sku in db.session.execute(
+        select(StockLevel, Item.sku)
+        .join(Item, Item.id == StockLevel.item_id)
+        .where(StockLevel.cooperative_id == coop.id, Item.track_batch.is_(True))
+    ):
+        if batches.get((lvl.item_id, lvl.location_id), 0) != lvl.on_hand:
+            yield f"stok {sku}: jumlah per batch tidak sama dengan stok lokasi"
+
+
+def check_inventory_accounts(coop: Cooperative) -> Iterator[str]:
+    """The inventory accounts, per business unit, equal the value of the stock."""
+    from outlet_pos.core.inventory.models import Item, StockLevel
+
+    stock: dict[tuple[str, int | None], int] = {}
+    for account, unit_id, value in db.session.execute(
+        select(Item.inventory_account, Item.unit_id, func.sum(StockLevel.value))
+        .join(Item, Item.id == StockLevel.item_id)
+        .where(StockLevel.cooperative_id == coop.id)
+        .group_by(Item.inventory_account, Item.unit_id)
+    ):
+        stock[(account, unit_id)] = int(value)
+    ledger: dict[tuple[str, int | None], int] = {}
+    for code, unit_id, amount in db.session.execute(
+        select(Account.code, JournalLine.unit_id, func.sum(JournalLine.debit - JournalLine.credit))
+        .join(Account, Account.id == JournalLine.account_id)
+        .where(JournalLine.cooperative_id == coop.id, Account.code.in_(["114100", "114200"]))
+        .group_by(Account.code, JournalLine.unit_id)
+    ):
+        ledger[(code, unit_id)] = int(amount)
+    for key in sorted(set(stock) | set(ledger), key=str):
+        if stock.get(key, 0) != ledger.get(key, 0):
+            yield (
+                f"akun {key[0]} unit {key[1]}: buku besar {ledger.get(key, 0)}, "
+                f"nilai stok {stock.get(key, 0)}"
+            )
+
+
+def check_shift_cash(coop: Cooperative) -> Iterator[str]:
+    """Each closed shift's counted cash = its float + the cash lines of its entries."""
+    from outlet_pos.core.sales.models import Shift
+    from outlet_pos.core.sales.shifts import ledger_cash
+
+    for shift in db.session.scalars(
+        select(Shift).where(Shift.cooperative_id == coop.id, Shift.status == "closed")
+    ):
+        cash = shift.float_amount + ledger_cash(shift)
+        if shift.counted_cash != cash:
+            yield f"shift {shift.id}: kas dihitung {shift.counted_cash}, kas menurut buku {cash}"
+
+
+def check_receipt_numbers(coop: Cooperative) -> Iterator[str]:
+    """Receipt numbers are unique and gapless per outlet per day."""
+    from outlet_pos.core.sales.models import Sale
+
+    seen: dict[tuple[int, str], list[int]] = {}
+    for outlet_id, number in db.session.execute(
+        select(Sale.outlet_id, Sale.number).where(Sale.cooperative_id == coop.id)
+    ):
+        prefix, _, seq = number.rpartition("-")
+        seen.setdefault((outlet_id, prefix), []).append(int(seq))
+    for (_outlet, prefix), seqs in sorted(seen.items()):
+        if sorted(seqs) != list(range(1, len(seqs) + 1)):
+            yield f"nomor struk {prefix}: {len(seqs)} struk tetapi nomor {min(seqs)}..{max(seqs)}"
+
+
+def check_sales_posted(coop: Cooperative) -> Iterator[str]:
+    """Every sale has its journal entry, and payments less change equal its total."""
+    from outlet_pos.core.sales.models import Payment, Sale
+
+    paid = dict(
+        db.session.execute(
+            select(Payment.sale_id, func.sum(Payment.amount))
+            .where(Payment.cooperative_id == coop.id)
+            .group_by(Payment.sale_id)
+        ).all()
+    )
+    for sale in db.session.scalars(select(Sale).where(Sale.cooperative_id == coop.id)):
+        if sale.entry_id is None:
+            yield f"struk {sale.number} tidak memiliki jurnal"
+        if paid.get(sale.id, 0) - sale.change_amount != sale.total:
+            yield f"struk {sale.number}: pembayaran tidak sama dengan total"
+
+
 CHECKS = [
     ("Setiap jurnal seimbang", check_entries_balance),
     ("Neraca saldo berjumlah nol", check_trial_balance),
     ("Baris jurnal konsisten", check_lines_consistent),
     ("Rantai hash jurnal utuh", check_hash_chain),
     ("Nomor jurnal tanpa celah", check_numbers_gapless),
+    ("Saldo stok = jumlah mutasi", check_stock_levels),
+    ("Stok per batch = stok lokasi", check_batch_levels),
+    ("Akun persediaan = nilai stok", check_inventory_accounts),
+    ("Kas shift tertutup = kas menurut buku", check_shift_cash),
+    ("Nomor struk tanpa celah", check_receipt_numbers),
+    ("Setiap struk terjurnal dan lunas", check_sales_posted),
 ]
 
 

@@ -20,7 +20,7 @@ from outlet_pos.core.ledger import balances, close_month, post, reopen_month, re
 from outlet_pos.core.verify import CHECKS
 from tests.conftest import make_coop
 
-ACCOUNTS = ["111100", "112100", "114100", "211100", "411100", "611100"]
+ACCOUNTS = ["111100", "112100", "113100", "211100", "411100", "611100"]
 _names = itertools.count()
 
 

@@ -137,6 +137,9 @@ class JournalEntry(db.Model):
     source_ref: Mapped[str] = mapped_column(String(64), default="")
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("business_unit.id"))
     reverses_id: Mapped[int | None] = mapped_column(ForeignKey("journal_entry.id"))
+    # Every entry touching the drawer's cash carries its shift: a shift's expected cash is
+    # its float plus these entries' cash lines (DESIGN §2.5), no parallel cash table.
+    shift_id: Mapped[int | None] = mapped_column(ForeignKey("shift.id"), index=True)
     idempotency_key: Mapped[str | None] = mapped_column(String(64))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

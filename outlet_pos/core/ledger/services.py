@@ -39,6 +39,13 @@ from outlet_pos.extensions import db
 
 MAX_AMOUNT = 10**15 - 1  # Rp999 triliun: beyond any cooperative, below BIGINT and float traps
 GENESIS_HASH = "0" * 64
+DOCUMENT_SOURCES = {
+    "sale": "Jurnal penjualan dikoreksi lewat retur penjualan, bukan dibalik di sini.",
+    "refund": "Jurnal retur penjualan tidak dapat dibalik di sini.",
+    "shift": "Jurnal shift kasir tidak dapat dibalik di sini.",
+    "purchase": "Jurnal pembelian dikoreksi lewat retur pembelian, bukan dibalik di sini.",
+    "stock": "Jurnal persediaan dikoreksi lewat stok opname, bukan dibalik di sini.",
+}
 
 
 @dataclass(frozen=True)
@@ -112,6 +119,7 @@ def post(
     user=None,
     idempotency_key: str | None = None,
     reverses: JournalEntry | None = None,
+    shift=None,
 ) -> JournalEntry:
     """Post one balanced journal entry (flush only) and return it.
 
@@ -189,6 +197,7 @@ def post(
         "source_ref": source_ref[:64],
         "unit_id": units.get(_unit_key(unit)),
         "reverses_id": reverses.id if reverses is not None else None,
+        "shift_id": getattr(shift, "id", shift),
         "idempotency_key": idempotency_key or None,
         "created_by_id": getattr(user, "id", user),
         "created_at": utcnow(),
@@ -318,6 +327,10 @@ def reverse(entry: JournalEntry, day: date, reason: str, user) -> JournalEntry:
         raise DomainError("Jurnal pembalik tidak dapat dibalik lagi; buat jurnal baru.")
     if is_reversed(entry) is not None:
         raise DomainError(f"Jurnal {entry.number} sudah pernah dibalik.")
+    if entry.source in DOCUMENT_SOURCES:
+        # The document owns its entry: undoing it here would leave the sale, the stock and
+        # the shift's cash disagreeing with the ledger.
+        raise DomainError(DOCUMENT_SOURCES[entry.source])
     coop = db.session.get(Cooperative, entry.cooperative_id)
     lines = [
         LineInput(line.account, line.credit, line.debit, line.unit_id, line.member_id, line.memo)

@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
+from flask_babel import pgettext
+from flask_babel.speaklater import LazyString
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, PasswordField, SelectField, StringField
 from wtforms.validators import ValidationError
@@ -13,23 +16,23 @@ from outlet_pos.core.tenancy import TIMEZONES, UNIT_KINDS
 from outlet_pos.forms import RupiahField, opsional, panjang, wajib, wajib_input
 
 MONTHS = [
-    "Januari",
-    "Februari",
-    "Maret",
-    "April",
-    "Mei",
-    "Juni",
-    "Juli",
-    "Agustus",
-    "September",
-    "Oktober",
-    "November",
-    "Desember",
+    _l("Januari"),
+    _l("Februari"),
+    _l("Maret"),
+    _l("April"),
+    _l("Mei"),
+    _l("Juni"),
+    _l("Juli"),
+    _l("Agustus"),
+    _l("September"),
+    _l("Oktober"),
+    _l("November"),
+    _l("Desember"),
 ]
 SHU_LABELS = {
-    "cadangan": "Cadangan", "jasa_modal": "Jasa modal", "jasa_usaha": "Jasa usaha",
-    "pengurus": "Dana pengurus", "karyawan": "Dana karyawan", "pendidikan": "Dana pendidikan",
-    "sosial": "Dana sosial",
+    "cadangan": _l("Cadangan"), "jasa_modal": _l("Jasa modal"), "jasa_usaha": _l("Jasa usaha"),
+    "pengurus": _l("Dana pengurus"), "karyawan": _l("Dana karyawan"),
+    "pendidikan": _l("Dana pendidikan"), "sosial": _l("Dana sosial"),
 }  # fmt: skip
 SHU_KEYS = tuple(SHU_LABELS)
 
@@ -73,7 +76,7 @@ NUMERIC = {"class": "amount", "inputmode": "numeric"}
 
 def persen(key: str) -> AngkaField:
     return AngkaField(
-        f"{SHU_LABELS[key]} (%)",
+        LazyString(lambda: f"{SHU_LABELS[key]} (%)"),
         render_kw=NUMERIC,
         validators=[wajib_input("Wajib diisi (boleh 0)."), _rentang(0, 100)],
     )
@@ -81,33 +84,34 @@ def persen(key: str) -> AngkaField:
 
 class CooperativeForm(FlaskForm):
     name = StringField(
-        "Nama koperasi", validators=[wajib("Nama koperasi wajib diisi."), panjang(200)]
+        _l("Nama koperasi"), validators=[wajib("Nama koperasi wajib diisi."), panjang(200)]
     )
-    legal_number = StringField("Nomor badan hukum", validators=[opsional(), panjang(100)])
-    nik_koperasi = StringField("NIK koperasi", validators=[opsional(), panjang(40)])
-    npwp = StringField("NPWP", validators=[opsional(), panjang(25)])
-    is_pkp = BooleanField("Pengusaha Kena Pajak (PKP)")
-    address = StringField("Alamat", validators=[opsional(), panjang(300)])
-    desa = StringField("Desa/Kelurahan", validators=[opsional(), panjang(100)])
-    kecamatan = StringField("Kecamatan", validators=[opsional(), panjang(100)])
-    kabupaten = StringField("Kabupaten/Kota", validators=[opsional(), panjang(100)])
-    provinsi = StringField("Provinsi", validators=[opsional(), panjang(100)])
-    region_code = StringField("Kode wilayah desa", validators=[opsional(), panjang(13)])
+    legal_number = StringField(_l("Nomor badan hukum"), validators=[opsional(), panjang(100)])
+    nik_koperasi = StringField(_l("NIK koperasi"), validators=[opsional(), panjang(40)])
+    npwp = StringField(_l("NPWP"), validators=[opsional(), panjang(25)])
+    is_pkp = BooleanField(_l("Pengusaha Kena Pajak (PKP)"))
+    address = StringField(_l("Alamat"), validators=[opsional(), panjang(300)])
+    desa = StringField(_l("Desa/Kelurahan"), validators=[opsional(), panjang(100)])
+    kecamatan = StringField(_l("Kecamatan"), validators=[opsional(), panjang(100)])
+    kabupaten = StringField(_l("Kabupaten/Kota"), validators=[opsional(), panjang(100)])
+    provinsi = StringField(_l("Provinsi"), validators=[opsional(), panjang(100)])
+    region_code = StringField(_l("Kode wilayah desa"), validators=[opsional(), panjang(13)])
     timezone = pilihan(
-        "Zona waktu",
+        _l("Zona waktu"),
         {k: f"{k} ({v.split('/')[1]})" for k, v in TIMEZONES.items()},
         default="WIB",
     )
     fiscal_year_start_month = pilihan(
-        "Awal tahun buku",
-        {str(i): name for i, name in enumerate(MONTHS, start=1)},
+        _l("Awal tahun buku"),
+        # A callable: wtforms resolves it per form, so the month names follow the user's language.
+        lambda: {str(i): str(name) for i, name in enumerate(MONTHS, start=1)},
         default="1",
     )
     simpanan_pokok_amount = RupiahField(
-        "Simpanan pokok (Rp)", validators=[opsional()], render_kw=NUMERIC
+        _l("Simpanan pokok (Rp)"), validators=[opsional()], render_kw=NUMERIC
     )
     simpanan_wajib_amount = RupiahField(
-        "Simpanan wajib per bulan (Rp)", validators=[opsional()], render_kw=NUMERIC
+        _l("Simpanan wajib per bulan (Rp)"), validators=[opsional()], render_kw=NUMERIC
     )
     cadangan = persen("cadangan")
     jasa_modal = persen("jasa_modal")
@@ -166,33 +170,33 @@ class CooperativeForm(FlaskForm):
 
 
 class OutletForm(FlaskForm):
-    code = StringField("Kode gerai", validators=[wajib("Kode wajib diisi."), panjang(20)])
-    name = StringField("Nama gerai", validators=[wajib("Nama wajib diisi."), panjang(200)])
-    address = StringField("Alamat", validators=[opsional(), panjang(300)])
+    code = StringField(_l("Kode gerai"), validators=[wajib("Kode wajib diisi."), panjang(20)])
+    name = StringField(_l("Nama gerai"), validators=[wajib("Nama wajib diisi."), panjang(200)])
+    address = StringField(_l("Alamat"), validators=[opsional(), panjang(300)])
 
 
 class UnitForm(FlaskForm):
-    code = StringField("Kode unit", validators=[wajib("Kode wajib diisi."), panjang(30)])
-    name = StringField("Nama unit", validators=[wajib("Nama wajib diisi."), panjang(200)])
-    kind = pilihan("Jenis unit", dict(UNIT_KINDS))
-    outlet = pilihan("Gerai", default="")
-    active = BooleanField("Aktif", default=True)
+    code = StringField(_l("Kode unit"), validators=[wajib("Kode wajib diisi."), panjang(30)])
+    name = StringField(_l("Nama unit"), validators=[wajib("Nama wajib diisi."), panjang(200)])
+    kind = pilihan(_l("Jenis unit"), dict(UNIT_KINDS))
+    outlet = pilihan(_l("Gerai"), default="")
+    active = BooleanField(_l("Aktif"), default=True)
 
 
 class UserCreateForm(FlaskForm):
     username = StringField(
-        "Nama pengguna", validators=[wajib("Nama pengguna wajib diisi."), panjang(64)]
+        _l("Nama pengguna"), validators=[wajib("Nama pengguna wajib diisi."), panjang(64)]
     )
     full_name = StringField(
-        "Nama lengkap", validators=[wajib("Nama lengkap wajib diisi."), panjang(200)]
+        _l("Nama lengkap"), validators=[wajib("Nama lengkap wajib diisi."), panjang(200)]
     )
     password = PasswordField(
-        "Kata sandi", validators=[wajib("Kata sandi wajib diisi."), panjang(128)]
+        _l("Kata sandi"), validators=[wajib("Kata sandi wajib diisi."), panjang(128)]
     )
     confirm = PasswordField(
-        "Ulangi kata sandi", validators=[wajib("Ulangi kata sandi."), panjang(128)]
+        _l("Ulangi kata sandi"), validators=[wajib("Ulangi kata sandi."), panjang(128)]
     )
-    is_admin = BooleanField("Admin sistem (mengelola koperasi dan pengguna)")
+    is_admin = BooleanField(_l("Admin sistem (mengelola koperasi dan pengguna)"))
 
     def validate_confirm(self, field):
         if self.password.data and field.data != self.password.data:
@@ -201,18 +205,18 @@ class UserCreateForm(FlaskForm):
 
 class UserEditForm(FlaskForm):
     full_name = StringField(
-        "Nama lengkap", validators=[wajib("Nama lengkap wajib diisi."), panjang(200)]
+        _l("Nama lengkap"), validators=[wajib("Nama lengkap wajib diisi."), panjang(200)]
     )
-    active = BooleanField("Akun aktif (boleh masuk)")
-    is_admin = BooleanField("Admin sistem")
+    active = BooleanField(_l("Akun aktif (boleh masuk)"))
+    is_admin = BooleanField(_l("Admin sistem"))
 
 
 class PasswordResetForm(FlaskForm):
     password = PasswordField(
-        "Kata sandi baru", validators=[wajib("Kata sandi wajib diisi."), panjang(128)]
+        _l("Kata sandi baru"), validators=[wajib("Kata sandi wajib diisi."), panjang(128)]
     )
     confirm = PasswordField(
-        "Ulangi kata sandi baru", validators=[wajib("Ulangi kata sandi."), panjang(128)]
+        _l("Ulangi kata sandi baru"), validators=[wajib("Ulangi kata sandi."), panjang(128)]
     )
 
     def validate_confirm(self, field):
@@ -221,10 +225,15 @@ class PasswordResetForm(FlaskForm):
 
 
 # "admin" is a flag on the user, not a role held in a cooperative.
-ROLE_CHOICES = {"": "— pilih peran —"} | {k: v for k, v in ROLES.items() if k != "admin"}
+# Built per form (wtforms calls it) so the placeholder follows the user's language.
+def role_choices() -> dict[str, str]:
+    return {"": str(_l("— pilih peran —"))} | {k: v for k, v in ROLES.items() if k != "admin"}
 
 
 class GrantRoleForm(FlaskForm):
-    cooperative = pilihan("Koperasi", validators=[wajib("Pilih koperasi.")])
-    role = pilihan("Peran", ROLE_CHOICES, validators=[wajib("Pilih peran.")])
-    unit = pilihan("Hanya untuk unit (opsional)", default="")
+    # "Koperasi" alone is the (plural) menu entry; a lambda keeps this one lazy and extractable.
+    cooperative = pilihan(
+        LazyString(lambda: pgettext("singular", "Koperasi")), validators=[wajib("Pilih koperasi.")]
+    )
+    role = pilihan(_l("Peran"), role_choices, validators=[wajib("Pilih peran.")])
+    unit = pilihan(_l("Hanya untuk unit (opsional)"), default="")

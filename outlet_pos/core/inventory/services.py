@@ -1,0 +1,372 @@
+"""The inventory core (DESIGN §2.5): the one way stock moves.
+
+``receive`` and ``issue`` keep ``stock_level`` (on hand and value at moving average, exactly
+as tests/fixtures/moving_average.json) and ``batch_level`` in step with the ``stock_move`` they
+append. They flush only and return the value moved: the business action (a sale, a goods
+receipt, a count) puts that value into its own one journal entry, so stock and ledger change
+in the same transaction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from fractions import Fraction
+
+from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
+
+from outlet_pos.core.errors import DomainError, ValidationError
+from outlet_pos.core.inventory.models import (
+    Batch,
+    BatchLevel,
+    Item,
+    ItemUnit,
+    Location,
+    StockLevel,
+    StockMove,
+)
+from outlet_pos.extensions import db
+from outlet_pos.money import round_half_up
+
+MAX_QTY = Decimal("999999999999.999")
+
+
+class InsufficientStock(DomainError):
+    code = "insufficient_stock"
+
+
+@dataclass(frozen=True)
+class Issued:
+    """One chunk of an issue: which batch (None if untracked), how much, at what cost."""
+
+    batch_id: int | None
+    qty: Decimal
+    cost: int
+
+
+def fmt_qty(qty: Decimal) -> str:
+    """``1.5`` -> ``1,5``; whole numbers without decimals (Indonesian notation)."""
+    q = qty.normalize() if qty == qty.to_integral_value() else qty
+    text = f"{q:f}".rstrip("0").rstrip(".") if "." in f"{q:f}" else f"{q:f}"
+    whole, _, frac = text.partition(".")
+    whole = f"{int(whole):,}".replace(",", ".") if whole.lstrip("-").isdigit() else whole
+    return f"{whole},{frac}" if frac else whole
+
+
+def parse_qty(raw: object) -> Decimal:
+    """A quantity typed at the counter: ``2``, ``1,5`` or ``1.5``; refuses junk and floats."""
+    if isinstance(raw, Decimal):
+        value = raw
+    elif isinstance(raw, int) and not isinstance(raw, bool):
+        value = Decimal(raw)
+    elif isinstance(raw, str):
+        text = raw.strip().replace(",", ".")
+        if not text or len(text) > 20 or text.count(".") > 1 or "e" in text.lower():
+            raise ValidationError("Jumlah barang tidak valid.", field="qty")
+        try:
+            value = Decimal(text)
+        except InvalidOperation:
+            raise ValidationError("Jumlah barang tidak valid.", field="qty") from None
+    else:
+        raise ValidationError("Jumlah barang tidak valid.", field="qty")
+    if not value.is_finite():
+        raise ValidationError("Jumlah barang tidak valid.", field="qty")
+    return value
+
+
+def to_base(item: Item, unit: ItemUnit, qty: Decimal) -> Decimal:
+    """Quantity in ``unit`` -> base units, refusing zero, negatives and more decimals than
+    the item's base unit allows (a sack of 50 kg sold as 0,5 is 25 kg: fine; 1,2345 kg: no)."""
+    if qty <= 0:
+        raise ValidationError("Jumlah barang harus lebih dari nol.", field="qty")
+    base = qty * unit.factor
+    if base > MAX_QTY:
+        raise ValidationError("Jumlah barang terlalu besar.", field="qty")
+    allowed = Decimal(1).scaleb(-item.decimals)
+    if base != base.quantize(allowed):
+        if item.decimals == 0:
+            msg = f"{item.name} dijual utuh per {item.base_uom}; jumlah tidak boleh pecahan."
+        else:
+            msg = f"{item.name}: paling banyak {item.decimals} angka di belakang koma."
+        raise ValidationError(msg, field="qty")
+    return base.quantize(allowed)
+
+
+def check_base_qty(item: Item, qty: Decimal) -> Decimal:
+    base = next((u for u in item.units if u.factor == 1), None)
+    if base is None:
+        raise DomainError(f"{item.name} belum memiliki satuan dasar.")
+    return to_base(item, base, qty)
+
+
+def _insert_ignore(model, values: dict, keys: list[str]) -> None:
+    dialect = db.session.get_bind().dialect.name
+    mod = postgresql if dialect == "postgresql" else sqlite
+    stmt = mod.insert(model.__table__).values(**values).on_conflict_do_nothing(index_elements=keys)
+    db.session.execute(stmt)
+
+
+def _locked(stmt):
+    if db.session.get_bind().dialect.name == "postgresql":
+        stmt = stmt.with_for_update()
+    return stmt.execution_options(populate_existing=True)
+
+
+def level_for(item: Item, location: Location) -> StockLevel:
+    """The stock level row, created if missing and locked for the rest of the transaction
+    (PostgreSQL row lock; SQLite writers are already serialised by BEGIN IMMEDIATE)."""
+    if location.cooperative_id != item.cooperative_id:
+        raise ValidationError("Lokasi tidak dikenal.")
+    _insert_ignore(
+        StockLevel,
+        {
+            "cooperative_id": item.cooperative_id,
+            "item_id": item.id,
+            "location_id": location.id,
+            "on_hand": Decimal(0),
+            "value": 0,
+        },
+        ["item_id", "location_id"],
+    )
+    return db.session.execute(
+        _locked(
+            select(StockLevel).where(
+                StockLevel.item_id == item.id, StockLevel.location_id == location.id
+            )
+        )
+    ).scalar_one()
+
+
+def _batch_level(item: Item, batch: Batch, location: Location) -> BatchLevel:
+    _insert_ignore(
+        BatchLevel,
+        {
+            "cooperative_id": item.cooperative_id,
+            "item_id": item.id,
+            "batch_id": batch.id,
+            "location_id": location.id,
+            "on_hand": Decimal(0),
+        },
+        ["batch_id", "location_id"],
+    )
+    return db.session.execute(
+        _locked(
+            select(BatchLevel).where(
+                BatchLevel.batch_id == batch.id, BatchLevel.location_id == location.id
+            )
+        )
+    ).scalar_one()
+
+
+def get_or_create_batch(item: Item, code: str, expiry: date | None) -> Batch:
+    code = (code or "").strip()
+    if not code or len(code) > 40:
+        raise ValidationError(f"{item.name}: nomor batch wajib diisi.", field="batch")
+    batch = db.session.scalar(
+        select(Batch).where(
+            Batch.cooperative_id == item.cooperative_id,
+            Batch.item_id == item.id,
+            Batch.code == code,
+        )
+    )
+    if batch is None:
+        batch = Batch(cooperative_id=item.cooperative_id, item_id=item.id, code=code, expiry=expiry)
+        db.session.add(batch)
+        db.session.flush()
+    elif expiry is not None and batch.expiry is not None and batch.expiry != expiry:
+        raise ValidationError(
+            f"Batch {code} sudah tercatat dengan kedaluwarsa {batch.expiry:%d/%m/%Y}.",
+            field="expiry",
+        )
+    elif batch.expiry is None and expiry is not None:
+        batch.expiry = expiry
+    return batch
+
+
+def _move(item, location, qty, value, kind, source, day, batch_id=None) -> StockMove:
+    move = StockMove(
+        cooperative_id=item.cooperative_id,
+        item_id=item.id,
+        location_id=location.id,
+        batch_id=batch_id,
+        qty=qty,
+        value=value,
+        kind=kind,
+        source=source[:64],
+        date=day,
+    )
+    db.session.add(move)
+    return move
+
+
+def receive(
+    location: Location,
+    item: Item,
+    qty: Decimal,
+    total_cost: int,
+    *,
+    day: date,
+    source: str,
+    kind: str = "receive",
+    batch: str | None = None,
+    expiry: date | None = None,
+) -> StockMove:
+    """Add ``qty`` base units worth ``total_cost`` rupiah; the average cost follows."""
+    if type(total_cost) is not int or total_cost < 0:
+        raise ValidationError("Nilai barang harus rupiah bulat tidak negatif.", field="cost")
+    qty = check_base_qty(item, qty)
+    batch_row = None
+    if item.track_batch:
+        batch_row = get_or_create_batch(item, batch or "", expiry)
+    elif batch:
+        raise ValidationError(f"{item.name} tidak dilacak per batch.", field="batch")
+    level = level_for(item, location)
+    level.on_hand += qty
+    level.value += total_cost
+    if batch_row is not None:
+        _batch_level(item, batch_row, location).on_hand += qty
+    move = _move(
+        item, location, qty, total_cost, kind, source, day, batch_row.id if batch_row else None
+    )
+    db.session.flush()
+    return move
+
+
+def issue_cost(level: StockLevel, qty: Decimal) -> int:
+    """Cost of taking ``qty`` out at moving average; the last unit takes all that is left,
+    so the inventory account always equals the sum of stock values exactly."""
+    if qty == level.on_hand:
+        return level.value
+    return round_half_up(Fraction(level.value) * Fraction(qty) / Fraction(level.on_hand))
+
+
+def issue(
+    location: Location,
+    item: Item,
+    qty: Decimal,
+    *,
+    day: date,
+    source: str,
+    kind: str = "sale",
+    batch_id: int | None = None,
+    allow_expired: bool = False,
+) -> list[Issued]:
+    """Take ``qty`` base units out, first-expiry-first-out for batch-tracked items.
+
+    Refuses more than is on hand ("stok tidak cukup") and expired batches unless writing
+    off. Returns the chunks taken with their cost.
+    """
+    qty = check_base_qty(item, qty)
+    level = level_for(item, location)
+    if qty > level.on_hand:
+        raise InsufficientStock(
+            f"Stok tidak cukup: {item.name} tersisa {fmt_qty(level.on_hand)} {item.base_uom}.",
+            field="qty",
+        )
+    plan: list[tuple[BatchLevel | None, Decimal]] = []
+    if item.track_batch:
+        stmt = (
+            select(BatchLevel)
+            .join(Batch, Batch.id == BatchLevel.batch_id)
+            .where(
+                BatchLevel.item_id == item.id,
+                BatchLevel.location_id == location.id,
+                BatchLevel.on_hand > 0,
+            )
+            .order_by(Batch.expiry.is_(None), Batch.expiry, Batch.id)
+        )
+        if batch_id is not None:
+            stmt = stmt.where(BatchLevel.batch_id == batch_id)
+        rows = db.session.execute(_locked(stmt)).scalars().all()
+        usable = [
+            b for b in rows if allow_expired or b.batch.expiry is None or b.batch.expiry >= day
+        ]
+        if not usable and rows:
+            raise DomainError(
+                f"{item.name}: batch {rows[0].batch.code} sudah kedaluwarsa "
+                f"({rows[0].batch.expiry:%d/%m/%Y}) dan tidak boleh dijual.",
+                field="batch",
+            )
+        left = qty
+        for bl in usable:
+            take = min(bl.on_hand, left)
+            plan.append((bl, take))
+            left -= take
+            if not left:
+                break
+        if left:
+            raise InsufficientStock(
+                f"Stok tidak cukup: {item.name} yang belum kedaluwarsa tersisa "
+                f"{fmt_qty(qty - left)} {item.base_uom}.",
+                field="qty",
+            )
+    else:
+        if batch_id is not None:
+            raise ValidationError(f"{item.name} tidak dilacak per batch.", field="batch")
+        plan.append((None, qty))
+    out = []
+    for bl, take in plan:
+        cost = issue_cost(level, take)
+        level.on_hand -= take
+        level.value -= cost
+        if bl is not None:
+            bl.on_hand -= take
+        _move(item, location, -take, -cost, kind, source, day, bl.batch_id if bl else None)
+        out.append(Issued(bl.batch_id if bl else None, take, cost))
+    db.session.flush()
+    return out
+
+
+def transfer(
+    source_loc: Location,
+    target_loc: Location,
+    item: Item,
+    qty: Decimal,
+    *,
+    day: date,
+    source: str,
+) -> int:
+    """Move stock between locations at its average cost; batches travel with it. Returns the
+    value moved (no ledger effect: the item's unit, and so its account, does not change)."""
+    if source_loc.id == target_loc.id:
+        raise ValidationError("Lokasi asal dan tujuan sama.", field="target")
+    total = 0
+    for chunk in issue(
+        source_loc, item, qty, day=day, source=source, kind="transfer_out", allow_expired=True
+    ):
+        batch = db.session.get(Batch, chunk.batch_id) if chunk.batch_id else None
+        receive(
+            target_loc,
+            item,
+            chunk.qty,
+            chunk.cost,
+            day=day,
+            source=source,
+            kind="transfer_in",
+            batch=batch.code if batch else None,
+            expiry=batch.expiry if batch else None,
+        )
+        total += chunk.cost
+    return total
+
+
+def inventory_ledger_lines(
+    costs: list[tuple[Item, int]], *, debit_account: str, inventory_side: str = "credit"
+) -> list[tuple]:
+    """Ledger lines moving ``costs`` between an account (HPP, selisih persediaan) and each
+    item's inventory account, grouped per account and business unit. ``inventory_side`` is
+    "credit" when stock goes out, "debit" when it comes in."""
+    grouped: dict[tuple[str, int], int] = {}
+    for item, cost in costs:
+        if cost:
+            key = (item.inventory_account, item.unit_id)
+            grouped[key] = grouped.get(key, 0) + cost
+    lines: list[tuple] = []
+    for (account, unit_id), amount in sorted(grouped.items()):
+        if inventory_side == "credit":
+            lines += [(debit_account, amount, 0, unit_id), (account, 0, amount, unit_id)]
+        else:
+            lines += [(account, amount, 0, unit_id), (debit_account, 0, amount, unit_id)]
+    return lines
