@@ -63,7 +63,7 @@ class LineInput:
 def _as_line(raw: LineInput | Sequence) -> LineInput:
     if isinstance(raw, LineInput):
         return raw
-    if not isinstance(raw, Sequence) or not 3 <= len(raw) <= 5:
+    if not isinstance(raw, Sequence) or not 3 <= len(raw) <= 6:
         raise ValidationError("Baris jurnal harus berisi akun, debit dan kredit.")
     return LineInput(*raw)
 

@@ -461,6 +461,8 @@ def refund(
                 func.coalesce(func.sum(SaleLine.cost), 0),
             ).where(SaleLine.refund_of_line_id == line.id)
         ).one()
+        # PostgreSQL sums BIGINT to NUMERIC: back to int rupiah before any arithmetic.
+        done = tuple(int(x) for x in done)
         plan.append((line, item, unit, qty, base, *_portion_line(line, base, done)))
     if not plan:
         raise ValidationError("Jumlah retur harus lebih dari nol.", field="qty")

@@ -1,0 +1,335 @@
+"""Checkout, refunds and shifts: every sale in the ledger to the rupiah, nothing half-written."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from outlet_pos.core.access import User
+from outlet_pos.core.db import run_transaction
+from outlet_pos.core.errors import DomainError
+from outlet_pos.core.inventory.models import StockLevel, StockMove
+from outlet_pos.core.ledger import balances
+from outlet_pos.core.ledger.models import JournalEntry
+from outlet_pos.core.parties import Member
+from outlet_pos.core.sales.checkout import CartLine, PaymentIn, checkout, refund
+from outlet_pos.core.sales.models import Sale, Shift
+from outlet_pos.core.sales.shifts import cash_movement, close_shift, expected_cash
+from outlet_pos.core.tenancy import Cooperative
+from outlet_pos.core.verify import CHECKS
+from outlet_pos.extensions import db
+from tests.shop import build_shop
+
+FIXTURES = Path(__file__).parent.parent / "fixtures"
+
+
+@pytest.fixture
+def shop(ctx):
+    return build_shop()
+
+
+def sell(shop, lines, payments, **kw):
+    shift = db.session.get(Shift, shop.shift_id)
+    user = db.session.get(User, shop.cashier_id)
+    return run_transaction(checkout, shift, lines, payments, user=user, **kw)
+
+
+def on_hand(shop, key):
+    return db.session.scalar(
+        select(StockLevel.on_hand).where(StockLevel.item_id == shop.items[key])
+    )
+
+
+def counts():
+    return (
+        db.session.scalar(select(func.count(Sale.id))),
+        db.session.scalar(select(func.count(JournalEntry.id))),
+        db.session.scalar(select(func.count(StockMove.id))),
+    )
+
+
+def assert_books_hold(coop_id):
+    coop = db.session.get(Cooperative, coop_id)
+    for label, check in CHECKS:
+        assert list(check(coop)) == [], label
+
+
+def test_a_cash_sale_reaches_stock_and_ledger_to_the_rupiah(shop):
+    coop = db.session.get(Cooperative, shop.coop_id)
+    before = balances(coop)
+    sale = sell(
+        shop,
+        [CartLine(shop.items["beras"], qty=2), CartLine(shop.items["minyak"], qty=3)],
+        [PaymentIn("tunai", 200_000)],
+    )
+    assert sale.total == 2 * 64_000 + 3 * 18_000
+    assert sale.change_amount == 200_000 - sale.total
+    assert sale.number.endswith("-0001")
+    after = balances(coop)
+    assert after["111100"] - before.get("111100", 0) == sale.total
+    assert after["411200"] - before.get("411200", 0) == -sale.total
+    cost = 2 * 58_000 + 3 * 16_000
+    assert after["511100"] - before.get("511100", 0) == cost
+    assert after["114100"] - before["114100"] == -cost
+    assert on_hand(shop, "beras") == 18 and on_hand(shop, "minyak") == 45
+    assert_books_hold(shop.coop_id)
+
+
+def test_members_pay_member_prices_booked_as_member_revenue(shop):
+    member = db.session.get(Member, shop.member_id)
+    sale = sell(
+        shop, [CartLine(shop.items["beras"], qty=1)], [PaymentIn("tunai", 62_000)], member=member
+    )
+    assert sale.total == 62_000 and sale.price_tier == "member"
+    bal = balances(db.session.get(Cooperative, shop.coop_id))
+    assert bal["411100"] == -62_000 and "411200" not in bal
+
+
+def test_sells_in_any_unit_of_measure(shop):
+    from outlet_pos.core.inventory.models import ItemUnit
+
+    carton = db.session.scalar(
+        select(ItemUnit).where(ItemUnit.item_id == shop.items["minyak"], ItemUnit.name == "karton")
+    )
+    sale = sell(
+        shop,
+        [CartLine(shop.items["minyak"], carton.id, qty=2), CartLine(shop.items["gula"], qty="1,5")],
+        [PaymentIn("tunai", 500_000)],
+    )
+    assert on_hand(shop, "minyak") == 24
+    assert on_hand(shop, "gula") == Decimal("98.5")
+    assert sale.total == 2 * 210_000 + 27_000
+
+
+def test_split_payment_with_qris_needs_its_reference(shop):
+    line = [CartLine(shop.items["beras"], qty=1)]
+    with pytest.raises(DomainError, match="referensi"):
+        sell(shop, line, [PaymentIn("qris", 30_000), PaymentIn("tunai", 50_000)])
+    sale = sell(shop, line, [PaymentIn("qris", 30_000, "QR123"), PaymentIn("tunai", 50_000)])
+    assert sale.change_amount == 16_000
+    bal = balances(db.session.get(Cooperative, shop.coop_id))
+    assert bal["112900"] == 30_000
+
+
+@pytest.mark.parametrize("case", json.loads((FIXTURES / "ppn.json").read_text())["cases"])
+def test_ppn_inside_the_price_matches_the_worked_examples(ctx, case):
+    from outlet_pos.core.inventory.catalog import UnitSpec, save_item
+    from outlet_pos.core.inventory.models import Item
+    from outlet_pos.core.tenancy import BusinessUnit
+    from tests.shop import stock_in
+
+    shop = build_shop(pkp=True)
+    coop = db.session.get(Cooperative, shop.coop_id)
+    unit = db.session.get(BusinessUnit, shop.unit_id)
+    item = run_transaction(
+        save_item,
+        coop,
+        unit=unit,
+        sku="TAX",
+        name="Sabun",
+        base_uom="pcs",
+        units=[UnitSpec("pcs", Decimal(1), 1, max(case["taxed_gross"], 1))],
+    )
+    stock_in(coop, db.session.get(Item, item.id), 5, 500)
+    lines = [CartLine(shop.items["beras"], qty=1)]
+    if case["taxed_gross"]:
+        lines.append(CartLine(item.id, qty=1))
+    sale = sell(shop, lines, [PaymentIn("tunai", 1_000_000)])
+    assert sale.tax_amount == case["ppn"]
+    assert sale.dpp_amount == case["dpp"]
+    bal = balances(coop)
+    assert bal.get("211600", 0) == -case["ppn"]
+    assert -bal["411200"] == sale.total - case["ppn"]
+
+
+@pytest.mark.parametrize(
+    "lines, payments, message",
+    [
+        ([("beras", 0)], [("tunai", 100_000)], "lebih dari nol"),
+        ([("beras", "1,5")], [("tunai", 100_000)], "pecahan"),
+        ([("gula", "0,0001")], [("tunai", 100_000)], "3 angka"),
+        ([("beras", -1)], [("tunai", 100_000)], "lebih dari nol"),
+        ([("beras", "abc")], [("tunai", 100_000)], "tidak valid"),
+        ([("beras", 1)], [("tunai", 63_999)], "kurang Rp1"),
+        ([("beras", 1)], [("qris", 70_000)], "non-tunai melebihi"),
+        ([("beras", 21)], [("tunai", 10_000_000)], "Stok tidak cukup"),
+        ([("beras", 1)], [("bitcoin", 64_000)], "tidak dikenal"),
+        ([("beras", 1)], [("kredit", 64_000)], "hanya untuk anggota"),
+    ],
+)
+def test_bad_sales_are_refused_and_write_nothing(shop, lines, payments, message):
+    before = counts()
+    with pytest.raises(DomainError, match=message):
+        sell(
+            shop,
+            [CartLine(shop.items[k], qty=q) for k, q in lines],
+            [PaymentIn(m, a, "R1" if m == "qris" else "") for m, a in payments],
+        )
+    assert counts() == before
+    assert on_hand(shop, "beras") == 20
+
+
+def test_a_negative_price_override_is_refused(shop):
+    with pytest.raises(DomainError, match="harga"):
+        sell(shop, [CartLine(shop.items["beras"], qty=1, price=-5)], [PaymentIn("tunai", 1)])
+
+
+def test_a_cashier_cannot_override_prices_or_discount_beyond_the_limit(shop):
+    with pytest.raises(DomainError, match="persetujuan pengurus"):
+        sell(
+            shop, [CartLine(shop.items["beras"], qty=1, price=50_000)], [PaymentIn("tunai", 64_000)]
+        )
+    with pytest.raises(DomainError, match="batas Anda"):
+        sell(
+            shop,
+            [CartLine(shop.items["beras"], qty=1, discount=10_000)],
+            [PaymentIn("tunai", 64_000)],
+        )
+    small = sell(
+        shop, [CartLine(shop.items["beras"], qty=1, discount=3_000)], [PaymentIn("tunai", 61_000)]
+    )
+    assert small.total == 61_000
+
+
+def test_a_supervisor_approves_a_bigger_discount_and_it_is_audited(shop):
+    from outlet_pos.core.audit import AuditEvent
+    from tests.conftest import make_user
+
+    boss = make_user("pengurus1", "pengurus", db.session.get(Cooperative, shop.coop_id))
+    sale = sell(
+        shop,
+        [CartLine(shop.items["beras"], qty=1, discount=14_000)],
+        [PaymentIn("tunai", 50_000)],
+        approver=boss,
+    )
+    assert sale.total == 50_000
+    assert db.session.scalar(
+        select(AuditEvent.action).where(AuditEvent.action == "sale.discount_override")
+    )
+
+
+def test_member_credit_is_limited_per_member(shop):
+    member = db.session.get(Member, shop.member_id)
+    line = [CartLine(shop.items["beras"], qty=5)]  # 5 x 62.000 = 310.000
+    sell(shop, line, [PaymentIn("kredit", 310_000)], member=member)
+    with pytest.raises(DomainError, match="sisa plafon Rp190.000"):
+        sell(shop, line, [PaymentIn("kredit", 310_000)], member=member)
+    from outlet_pos.core.sales.checkout import member_credit_balance
+
+    assert member_credit_balance(db.session.get(Cooperative, shop.coop_id), member) == 310_000
+
+
+def test_the_same_idempotency_key_makes_one_sale(shop):
+    sales = {
+        sell(
+            shop,
+            [CartLine(shop.items["beras"], qty=1)],
+            [PaymentIn("tunai", 64_000)],
+            idempotency_key="klik-ganda",
+        ).number
+        for _ in range(10)
+    }
+    assert len(sales) == 1
+    assert on_hand(shop, "beras") == 19
+
+
+def test_expired_batches_are_not_sold(ctx):
+    from datetime import date
+
+    from outlet_pos.core.inventory.models import Item
+    from tests.shop import stock_in
+
+    shop = build_shop()
+    coop = db.session.get(Cooperative, shop.coop_id)
+    susu = db.session.get(Item, shop.items["susu"])
+    # Sell out the good batches, then only an expired batch remains.
+    sell(shop, [CartLine(susu.id, qty=20)], [PaymentIn("tunai", 130_000)])
+    stock_in(coop, susu, 5, 25_000, batch="S-EXP", expiry=date(2020, 1, 1))
+    with pytest.raises(DomainError, match="kedaluwarsa"):
+        sell(shop, [CartLine(susu.id, qty=1)], [PaymentIn("tunai", 6_500)])
+
+
+def test_partial_then_full_refund_reverses_price_and_cost_exactly(shop):
+    from tests.conftest import make_user
+
+    coop = db.session.get(Cooperative, shop.coop_id)
+    boss = make_user("bendahara1", "bendahara", coop)
+    start = balances(coop)
+    sale = sell(
+        shop,
+        [CartLine(shop.items["gula"], qty=3), CartLine(shop.items["minyak"], qty=1)],
+        [PaymentIn("tunai", 100_000)],
+    )
+    shift = db.session.get(Shift, shop.shift_id)
+    cashier = db.session.get(User, shop.cashier_id)
+    gula = next(line for line in sale.lines if line.name.startswith("Gula"))
+    with pytest.raises(DomainError, match="persetujuan"):
+        run_transaction(refund, sale, {gula.id: 1}, "rusak", user=cashier, shift=shift)
+    first = run_transaction(
+        refund, sale, {gula.id: 1}, "Kemasan bocor", user=cashier, shift=shift, approver=boss
+    )
+    assert first.total == 18_000 and sale.status == "partially_refunded"
+    with pytest.raises(DomainError, match="melebihi"):
+        run_transaction(
+            refund, sale, {gula.id: 3}, "lagi", user=cashier, shift=shift, approver=boss
+        )
+    minyak = next(line for line in sale.lines if line.name.startswith("Minyak"))
+    run_transaction(
+        refund,
+        sale,
+        {gula.id: 2, minyak.id: 1},
+        "Batal beli",
+        user=cashier,
+        shift=shift,
+        approver=boss,
+    )
+    assert sale.status == "refunded"
+    with pytest.raises(DomainError, match="seluruhnya"):
+        run_transaction(
+            refund, sale, {gula.id: 1}, "lagi", user=cashier, shift=shift, approver=boss
+        )
+    end = balances(coop)
+    assert {k: v for k, v in end.items() if v} == {k: v for k, v in start.items() if v}
+    assert on_hand(shop, "gula") == 100 and on_hand(shop, "minyak") == 48
+    assert_books_hold(shop.coop_id)
+
+
+def test_closing_a_shift_posts_over_and_short_against_the_ledger(shop):
+    shift = db.session.get(Shift, shop.shift_id)
+    cashier = db.session.get(User, shop.cashier_id)
+    sell(shop, [CartLine(shop.items["beras"], qty=1)], [PaymentIn("tunai", 100_000)])
+    run_transaction(cash_movement, shift, cashier, "out", 50_000, "112100", "Setor ke bank")
+    assert expected_cash(shift) == 200_000 + 64_000 - 50_000
+    with pytest.raises(DomainError, match="Pecahan 13000"):
+        run_transaction(close_shift, shift, cashier, 213_000, {100_000: 2, 13_000: 1})
+    closed = run_transaction(
+        close_shift, shift, cashier, 213_000, {100_000: 2, 10_000: 1, 2_000: 1, 1_000: 1}
+    )
+    assert closed.over_short == -1_000 and closed.status == "closed"
+    bal = balances(db.session.get(Cooperative, shop.coop_id))
+    assert bal["616100"] == 1_000
+    with pytest.raises(DomainError, match="ditutup"):
+        sell(shop, [CartLine(shop.items["beras"], qty=1)], [PaymentIn("tunai", 64_000)])
+    assert_books_hold(shop.coop_id)
+
+
+def test_sale_entries_cannot_be_reversed_in_the_journal(shop):
+    from outlet_pos.core.ledger import reverse
+
+    sale = sell(shop, [CartLine(shop.items["beras"], qty=1)], [PaymentIn("tunai", 64_000)])
+    entry = db.session.get(JournalEntry, sale.entry_id)
+    with pytest.raises(DomainError, match="retur"):
+        run_transaction(reverse, entry, entry.date, "coba", None)
+
+
+def test_receipt_numbers_run_per_outlet_per_day(shop):
+    numbers = [
+        sell(shop, [CartLine(shop.items["minyak"], qty=1)], [PaymentIn("tunai", 18_000)]).number
+        for _ in range(3)
+    ]
+    assert [n[-4:] for n in numbers] == ["0001", "0002", "0003"]
+    assert len({n.rsplit("-", 1)[0] for n in numbers}) == 1
