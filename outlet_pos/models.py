@@ -2,6 +2,7 @@
 
 from outlet_pos.core.access import Membership, User
 from outlet_pos.core.audit import AuditEvent
+from outlet_pos.core.inventory.counting_models import StockCount, StockCountLine
 from outlet_pos.core.inventory.models import (
     Batch,
     BatchLevel,
@@ -14,10 +15,32 @@ from outlet_pos.core.inventory.models import (
 )
 from outlet_pos.core.ledger.models import Account, JournalEntry, JournalLine, Period
 from outlet_pos.core.parties import Member
+from outlet_pos.core.purchasing.models import (
+    GoodsReceipt,
+    GoodsReceiptLine,
+    PurchaseOrder,
+    PurchaseOrderLine,
+    PurchaseReturn,
+    PurchaseReturnLine,
+    Supplier,
+    SupplierBill,
+    SupplierPayment,
+)
 from outlet_pos.core.sales.models import DocSequence, Payment, Sale, SaleLine, Shift
 from outlet_pos.core.tenancy import BusinessUnit, Cooperative, Outlet
 
 __all__ = [
+    "GoodsReceipt",
+    "GoodsReceiptLine",
+    "PurchaseOrder",
+    "PurchaseOrderLine",
+    "PurchaseReturn",
+    "PurchaseReturnLine",
+    "StockCount",
+    "StockCountLine",
+    "Supplier",
+    "SupplierBill",
+    "SupplierPayment",
     "Batch",
     "BatchLevel",
     "DocSequence",
