@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from sqlalchemy import func, select
@@ -14,6 +15,13 @@ from tests.conftest import TEST_PASSWORD, make_coop, make_user
 # What each role must (True) or must not (False) be able to do, written out by hand so a
 # mistake in PERMISSIONS itself is caught, not only a view that forgets its decorator.
 EXPECTED = {
+    "pos.sell": {"admin", "pengurus", "bendahara", "kasir", "apoteker"},
+    "pos.refund": {"admin", "pengurus", "bendahara"},
+    "pos.price_override": {"admin", "pengurus"},
+    "catalog.edit": {"admin", "pengurus", "bendahara"},
+    "stock.manage": {"admin", "pengurus", "bendahara"},
+    "stock.approve": {"admin", "pengurus"},
+    "purchase.manage": {"admin", "pengurus", "bendahara"},
     "ledger.view": {"admin", "pengurus", "bendahara", "pengawas", "pendamping"},
     "ledger.post": {"admin", "pengurus", "bendahara"},
     "ledger.reverse": {"admin", "pengurus", "bendahara"},
@@ -86,7 +94,9 @@ def world(app):
         membership = db.session.scalar(
             select(Membership).where(Membership.user_id == users["kasir"])
         )
+        extra = _counter_records(a)
         return {
+            **extra,
             "a": a.id,
             "b": b.id,
             "users": users,
@@ -100,8 +110,93 @@ def world(app):
         }
 
 
+def _counter_records(coop) -> dict:
+    """One record of each counter, stock and purchasing kind in cooperative A, so every
+    route with an id in its URL has something real to open."""
+    from outlet_pos.core.access import User
+    from outlet_pos.core.db import run_transaction
+    from outlet_pos.core.inventory.catalog import UnitSpec, default_location, save_item
+    from outlet_pos.core.inventory.counting_models import StockCount
+    from outlet_pos.core.purchasing.models import GoodsReceipt, Supplier, SupplierBill
+    from outlet_pos.core.sales.checkout import CartLine, PaymentIn, checkout
+    from outlet_pos.core.sales.shifts import open_shift
+    from outlet_pos.core.tenancy import BusinessUnit, Outlet
+    from tests.shop import stock_in
+
+    outlet = db.session.scalar(select(Outlet).where(Outlet.cooperative_id == coop.id))
+    unit = db.session.scalar(select(BusinessUnit).where(BusinessUnit.cooperative_id == coop.id))
+    item = run_transaction(
+        save_item,
+        coop,
+        unit=unit,
+        sku="T1",
+        name="Teh celup",
+        base_uom="pcs",
+        units=[UnitSpec("pcs", Decimal(1), 5_000, 5_500, ["899100"])],
+    )
+    stock_in(coop, item, 10, 30_000)
+    loc = default_location(coop, outlet, unit)
+    cashier = db.session.scalar(select(User).where(User.username == "r-kasir"))
+    shift = run_transaction(open_shift, coop, cashier, outlet, 0)
+    sale = run_transaction(
+        checkout, shift, [CartLine(item.id, qty=1)], [PaymentIn("tunai", 5_500)], user=cashier
+    )
+
+    def docs():
+        supplier = Supplier(cooperative_id=coop.id, code="SUP1", name="CV Sumber Rejeki")
+        db.session.add(supplier)
+        db.session.flush()
+        receipt = GoodsReceipt(
+            cooperative_id=coop.id,
+            supplier_id=supplier.id,
+            outlet_id=outlet.id,
+            number="GRN-T-1",
+            date=date(2025, 5, 2),
+            total=0,
+        )
+        count = StockCount(
+            cooperative_id=coop.id, location_id=loc.id, number="SO-T-1", date=date(2025, 5, 2)
+        )
+        db.session.add_all([receipt, count])
+        db.session.flush()
+        bill = SupplierBill(
+            cooperative_id=coop.id,
+            supplier_id=supplier.id,
+            receipt_id=receipt.id,
+            number="BILL-T-1",
+            date=date(2025, 5, 2),
+            due_date=date(2025, 6, 1),
+            amount=0,
+        )
+        db.session.add(bill)
+        db.session.flush()
+        return supplier.id, receipt.id, count.id, bill.id
+
+    supplier_id, receipt_id, count_id, bill_id = run_transaction(docs)
+    return {
+        "item": item.id,
+        "sale": sale.id,
+        "shift": shift.id,
+        "location": loc.id,
+        "supplier": supplier_id,
+        "receipt": receipt_id,
+        "count": count_id,
+        "bill": bill_id,
+    }
+
+
 def _sample_args(rule, world) -> dict:
     samples = {
+        "item_id": world["item"],
+        "sale_id": world["sale"],
+        "shift_id": world["shift"],
+        "location_id": world["location"],
+        "supplier_id": world["supplier"],
+        "receipt_id": world["receipt"],
+        "count_id": world["count"],
+        "bill_id": world["bill"],
+        "fmt": "pdf",
+        "width": 58,
         "entry_id": world["entry"],
         "account_id": world["account"],
         "code": "id",
@@ -361,9 +456,7 @@ def test_the_shell_switches_to_english_and_back(app, world, login):
     assert client.post("/bahasa/xx").status_code == 404
 
 
-def test_the_audit_page_shows_user_administration_of_this_cooperatives_people(
-    app, world, login
-):
+def test_the_audit_page_shows_user_administration_of_this_cooperatives_people(app, world, login):
     from outlet_pos.core.access import User
     from outlet_pos.core.db import run_transaction
     from outlet_pos.core.onboarding import unlock_user
