@@ -122,8 +122,13 @@ def checkout(
     idempotency_key: str | None = None,
     approver: User | None = None,
     extra: dict | None = None,
+    day=None,
 ) -> Sale:
-    """Sell ``lines`` in ``shift``; everything or nothing (the caller's transaction)."""
+    """Sell ``lines`` in ``shift``; everything or nothing (the caller's transaction).
+
+    ``day`` is the business date; pages never pass it (it is today in the cooperative's
+    zone). The demo and imports of past sales do.
+    """
     coop = db.session.get(Cooperative, shift.cooperative_id)
     key = (idempotency_key or "").strip()[:64] or None
     first = _existing(coop, key)
@@ -141,7 +146,7 @@ def checkout(
         raise ValidationError("Anggota tidak ditemukan atau tidak aktif.", field="member")
     receipt_discount = _money(receipt_discount, "Diskon struk")
     tier = "member" if member is not None else "general"
-    day = coop.today()
+    day = day or coop.today()
     outlet = db.session.get(Outlet, shift.outlet_id)
     ctx = unit_rules.CheckoutContext(
         coop=coop, shift=shift, user=user, member=member, day=day, extra=extra or {}
@@ -409,6 +414,7 @@ def refund(
     shift: Shift,
     approver: User | None = None,
     idempotency_key: str | None = None,
+    day=None,
 ) -> Sale:
     """Return goods from ``sale``: {sale_line_id: qty in the line's unit}. Lines are reversed
     at their original price, tax and cost; stock goes back at the original cost; money goes
@@ -431,7 +437,7 @@ def refund(
     if not quantities:
         raise ValidationError("Pilih barang yang diretur.", field="lines")
     by_id = {line.id: line for line in sale.lines}
-    day = coop.today()
+    day = day or coop.today()
     outlet = db.session.get(Outlet, sale.outlet_id)
     number = _receipt_number(coop, outlet, day)
     plan = []

@@ -41,7 +41,7 @@ def open_shift_for(user, outlet: Outlet | None = None) -> Shift | None:
     return db.session.scalar(stmt)
 
 
-def open_shift(coop: Cooperative, user, outlet: Outlet, float_amount: int) -> Shift:
+def open_shift(coop: Cooperative, user, outlet: Outlet, float_amount: int, *, day=None) -> Shift:
     if outlet.cooperative_id != coop.id:
         raise DomainError("Gerai tidak ditemukan.")
     if type(float_amount) is not int or not 0 <= float_amount <= MAX_CASH:
@@ -52,7 +52,7 @@ def open_shift(coop: Cooperative, user, outlet: Outlet, float_amount: int) -> Sh
         cooperative_id=coop.id,
         outlet_id=outlet.id,
         user_id=user.id,
-        business_date=coop.today(),
+        business_date=day or coop.today(),
         float_amount=float_amount,
         status="open",
     )
@@ -92,7 +92,7 @@ def _require_open(shift: Shift, user) -> None:
 
 
 def cash_movement(
-    shift: Shift, user, direction: str, amount: int, account: str, reason: str
+    shift: Shift, user, direction: str, amount: int, account: str, reason: str, *, day=None
 ) -> JournalEntry:
     """Cash leaving (``out``) or entering (``in``) the drawer mid-shift, with a reason."""
     _require_open(shift, user)
@@ -119,7 +119,7 @@ def cash_movement(
     label = "Kas masuk" if direction == "in" else "Kas keluar"
     entry = post(
         coop,
-        coop.today(),
+        day or coop.today(),
         f"{label}: {reason}"[:500],
         lines,
         source="shift",
@@ -149,7 +149,13 @@ def count_total(denominations: dict[int, int]) -> int:
 
 
 def close_shift(
-    shift: Shift, user, counted: int, denominations: dict[int, int] | None = None, note: str = ""
+    shift: Shift,
+    user,
+    counted: int,
+    denominations: dict[int, int] | None = None,
+    note: str = "",
+    *,
+    day=None,
 ) -> Shift:
     """Close with a cash count; post over/short against the ledger's expected cash."""
     _require_open(shift, user)
@@ -173,7 +179,7 @@ def close_shift(
         )
         post(
             coop,
-            coop.today(),
+            day or coop.today(),
             f"Selisih kas {'lebih' if diff > 0 else 'kurang'} shift {shift.id}",
             lines,
             source="shift",
