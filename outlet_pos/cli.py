@@ -83,14 +83,21 @@ def init_command(admin_username: str, admin_name: str, admin_password: str | Non
     default=None,
     help="Satu kata sandi untuk semua pengguna demo (default: acak, dicetak).",
 )
+@click.option(
+    "--days",
+    default=90,
+    show_default=True,
+    type=click.IntRange(0, 400),
+    help="Hari penjualan, pembelian dan shift kasir yang dibuat (berakhir kemarin).",
+)
 @with_appcontext
-def demo_command(serve: bool, host: str, port: int, password: str | None) -> None:
+def demo_command(serve: bool, host: str, port: int, password: str | None, days: int) -> None:
     """Buat koperasi demo "Koperasi Desa Merah Putih Sukamaju" lalu jalankan server."""
     from outlet_pos.demo import build_demo
 
     upgrade_database()
     try:
-        credentials = build_demo(password=password)
+        credentials = build_demo(password=password, days=days)
     except ValueError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo("Koperasi demo siap: Koperasi Desa Merah Putih Sukamaju (WITA).")

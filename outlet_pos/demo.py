@@ -45,6 +45,7 @@ USERS = [
     ("bendahara", "Rina Marlina", "bendahara"),
     ("pengawas", "H. Abdul Karim", "pengawas"),
     ("kasir", "Dewi Lestari", "kasir"),
+    ("kasir2", "Budi Hartono", "kasir"),
     ("apoteker", "apt. Yusuf Hidayat, S.Farm.", "apoteker"),
     ("klinik", "Bidan Nur Aisyah", "petugas_klinik"),
     ("logistik", "Andi Saputra", "petugas_logistik"),
@@ -86,12 +87,14 @@ def _nik(rng: random.Random, sex: str, serial: int) -> str:
     return f"640211{day:02d}{rng.randint(1, 12):02d}{rng.randint(60, 99):02d}{serial:04d}"
 
 
-def build_demo(password: str | None = None) -> list[tuple[str, str, str]]:
-    """Build the demo cooperative (or, if it exists, give its users fresh passwords)."""
+def build_demo(password: str | None = None, days: int = 90) -> list[tuple[str, str, str]]:
+    """Build the demo cooperative (or, if it exists, give its users fresh passwords).
+
+    ``days`` of counter activity (sales, refunds, shifts, purchases) end yesterday."""
     coop = db.session.scalar(select(Cooperative).where(Cooperative.name == DEMO_NAME))
     if coop is not None:
         return run_transaction(_reset_passwords, password)
-    return run_transaction(_build, password)
+    return run_transaction(_build, password, days)
 
 
 def _reset_passwords(password: str | None) -> list[tuple[str, str, str]]:
@@ -108,7 +111,7 @@ def _reset_passwords(password: str | None) -> list[tuple[str, str, str]]:
     return out
 
 
-def _build(password: str | None) -> list[tuple[str, str, str]]:
+def _build(password: str | None, days: int) -> list[tuple[str, str, str]]:
     rng = random.Random(2025)
     coop = create_cooperative(
         {
@@ -167,8 +170,6 @@ def _build(password: str | None) -> list[tuple[str, str, str]]:
     opening = [
         ("111100", 15_250_000, 0, None),
         ("112100", 86_400_000, 0, None),
-        ("114100", 42_750_000, 0, units["sembako"]),
-        ("114100", 18_300_000, 0, units["pupuk"]),
         ("113300", 30_000_000, 0, units["simpin"]),
         ("121200", 24_500_000, 0, None),
         ("311100", 0, pokok, None),
@@ -220,8 +221,19 @@ def _build(password: str | None) -> list[tuple[str, str, str]]:
             day = month + timedelta(days=offset)
             if day <= today:
                 post(coop, day, memo, lines, source="manual", user=bendahara)
-        nxt = (month.replace(day=28) + timedelta(days=4)).replace(day=1)
-        if nxt < today.replace(day=1):
-            close_month(coop, month.year, month.month, bendahara)
+        month = (month.replace(day=28) + timedelta(days=4)).replace(day=1)
+
+    if days > 0:
+        from outlet_pos.demo_counter import build_counter
+
+        first = max(start, today - timedelta(days=days))
+        build_counter(coop, first, today - timedelta(days=1), rng)
+
+    # Every month before the last one is closed, as a treasurer would have done.
+    month = start
+    while (nxt := (month.replace(day=28) + timedelta(days=4)).replace(day=1)) < today.replace(
+        day=1
+    ):
+        close_month(coop, month.year, month.month, bendahara)
         month = nxt
     return credentials

@@ -24,7 +24,9 @@ def test_init_creates_the_first_admin_once(app, runner):
 
 
 def test_demo_builds_a_cooperative_whose_books_verify(app, runner, client, login):
-    result = runner.invoke(args=["demo", "--no-serve", "--password", "Demo-Sukamaju-2025"])
+    result = runner.invoke(
+        args=["demo", "--no-serve", "--days", "7", "--password", "Demo-Sukamaju-2025"]
+    )
     assert result.exit_code == 0, result.output
     assert "Koperasi Desa Merah Putih Sukamaju" in result.output
     for username in [
@@ -49,7 +51,7 @@ def test_demo_builds_a_cooperative_whose_books_verify(app, runner, client, login
     # Running it again keeps the books and hands out fresh passwords.
     with app.app_context():
         entries = db.session.scalar(select(func.count(JournalEntry.id)))
-    again = runner.invoke(args=["demo", "--no-serve"])
+    again = runner.invoke(args=["demo", "--no-serve", "--days", "7"])
     assert again.exit_code == 0
     with app.app_context():
         assert db.session.scalar(select(func.count(JournalEntry.id))) == entries
@@ -59,7 +61,7 @@ def test_the_demo_cash_never_goes_negative(app, runner):
     from outlet_pos.core.ledger import balances
     from outlet_pos.core.tenancy import Cooperative
 
-    runner.invoke(args=["demo", "--no-serve", "--password", "Demo-Sukamaju-2025"])
+    runner.invoke(args=["demo", "--no-serve", "--days", "7", "--password", "Demo-Sukamaju-2025"])
     with app.app_context():
         coop = db.session.scalar(select(Cooperative))
         bal = balances(coop)
