@@ -176,7 +176,7 @@ def _build(password: str | None, days: int) -> list[tuple[str, str, str]]:
         ("311200", 0, wajib, None),
         ("211200", 0, 21_800_000, units["simpin"]),
         ("211100", 0, 9_600_000, None),
-        ("312100", 0, 150_000_000, None),
+        ("312100", 0, 100_000_000, None),
     ]
     total_d = sum(d for _, d, _, _ in opening)
     total_c = sum(c for _, _, c, _ in opening)

@@ -181,31 +181,33 @@ def build_counter(coop: Cooperative, start: date, end: date, rng: random.Random)
     while day <= end:
         if day.weekday() == 0 and day != start:
             _restock(coop, outlet, suppliers, catalog, rng, day, bendahara)
+        if day.weekday() == 0:
+            _bank_the_week(coop, bendahara, day)
         if day.day in (10, 25):
-            for bill in db.session.scalars(
+            bills = db.session.scalars(
                 select(SupplierBill).where(
                     SupplierBill.cooperative_id == coop.id,
                     SupplierBill.status == "open",
                     SupplierBill.due_date <= day + timedelta(days=7),
                 )
-            ):
-                pay_bill(
-                    bill,
-                    bill.amount - bill.paid_amount,
-                    "112100",
-                    user=bendahara,
-                    day=day,
-                    reference=f"TRF-{bill.number}",
-                )
+            ).all()
+            for bill in bills:
+                due = bill.amount - bill.paid_amount
+                if balances(coop, as_of=day).get("112100", 0) >= due:
+                    pay_bill(
+                        bill, due, "112100", user=bendahara, day=day, reference=f"TRF-{bill.number}"
+                    )
         for cashier in cashiers:
             _one_shift(coop, outlet, cashier, pengurus, members, items, popular, rng, day, stats)
         day += timedelta(days=1)
     return stats
 
 
-def _deposit_takings(coop: Cooperative, user, day: date) -> None:
-    """The treasurer banks the week's takings, keeping Rp3.000.000 in the safe."""
-    cash = balances(coop, as_of=day).get("111100", 0)
+def _bank_the_week(coop: Cooperative, user, day: date) -> None:
+    """The treasurer banks the week's cash takings (keeping Rp3.000.000 in the safe), and the
+    QRIS/transfer clearing settles into the bank account."""
+    bal = balances(coop, as_of=day)
+    cash = bal.get("111100", 0)
     if cash > 5_000_000:
         amount = cash - 3_000_000
         post(
@@ -213,6 +215,16 @@ def _deposit_takings(coop: Cooperative, user, day: date) -> None:
             day,
             "Setor hasil penjualan ke bank",
             [("112100", amount, 0), ("111100", 0, amount)],
+            source="manual",
+            user=user,
+        )
+    clearing = bal.get("112900", 0)
+    if clearing > 0:
+        post(
+            coop,
+            day,
+            "Pelunasan QRIS/transfer masuk rekening",
+            [("112100", clearing, 0), ("112900", 0, clearing)],
             source="manual",
             user=user,
         )
