@@ -28,7 +28,7 @@ NAV = [
             ("sembako.items", _l("Katalog barang"), "▤", "catalog.view"),
             ("sembako.stock", _l("Stok"), "▥", "stock.view"),
             ("sembako.counts", _l("Stok opname"), "✓", "stock.view"),
-            ("sembako.reports", _l("Laporan penjualan"), "↗", "sales.report"),
+            ("laporan.sales", _l("Laporan penjualan"), "↗", "sales.report"),
         ],
     },
     {
