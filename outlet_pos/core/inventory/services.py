@@ -95,10 +95,21 @@ def to_base(item: Item, unit: ItemUnit, qty: Decimal) -> Decimal:
 
 
 def check_base_qty(item: Item, qty: Decimal) -> Decimal:
-    base = next((u for u in item.units if u.factor == 1), None)
-    if base is None:
-        raise DomainError(f"{item.name} belum memiliki satuan dasar.")
-    return to_base(item, base, qty)
+    """A quantity already in base units: positive, within the base unit's decimals."""
+    if not isinstance(qty, Decimal):
+        qty = parse_qty(qty)
+    if qty <= 0:
+        raise ValidationError("Jumlah barang harus lebih dari nol.", field="qty")
+    if qty > MAX_QTY:
+        raise ValidationError("Jumlah barang terlalu besar.", field="qty")
+    allowed = Decimal(1).scaleb(-item.decimals)
+    if qty != qty.quantize(allowed):
+        if item.decimals == 0:
+            msg = f"{item.name} dijual utuh per {item.base_uom}; jumlah tidak boleh pecahan."
+        else:
+            msg = f"{item.name}: paling banyak {item.decimals} angka di belakang koma."
+        raise ValidationError(msg, field="qty")
+    return qty.quantize(allowed)
 
 
 def _insert_ignore(model, values: dict, keys: list[str]) -> None:

@@ -13,6 +13,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from outlet_pos.core.access import User
 from outlet_pos.core.audit import record
@@ -156,16 +157,29 @@ def checkout(
 
     # 1. Price every line and let the unit rules look at it.
     priced = []
+    # All the cart's items and their units in two queries, not one per line.
+    wanted = {c.item_id for c in lines if isinstance(c.item_id, int)}
+    by_id = {
+        i.id: i
+        for i in db.session.scalars(
+            select(Item)
+            .where(Item.id.in_(wanted), Item.cooperative_id == coop.id)
+            .options(selectinload(Item.units))
+        )
+    }
     for no, cart in enumerate(lines, start=1):
-        item = db.session.get(Item, cart.item_id)
-        if item is None or item.cooperative_id != coop.id:
+        item = by_id.get(cart.item_id)
+        if item is None:
             raise NotFound(f"Baris {no}: barang tidak ditemukan.")
         if not item.active:
             raise ValidationError(f"Baris {no}: {item.name} tidak aktif dijual.")
-        unit = (
-            db.session.get(ItemUnit, cart.item_unit_id)
-            if cart.item_unit_id
-            else next((u for u in item.units if u.factor == 1), None)
+        unit = next(
+            (
+                u
+                for u in item.units
+                if (u.id == cart.item_unit_id if cart.item_unit_id else u.factor == 1)
+            ),
+            None,
         )
         if unit is None or unit.item_id != item.id:
             raise ValidationError(f"Baris {no}: satuan {item.name} tidak dikenal.", field="unit")
@@ -293,9 +307,12 @@ def checkout(
     # 4. Stock out, FEFO, in a fixed order (by item) so two cashiers never deadlock.
     number = _receipt_number(coop, outlet, day)
     costs: dict[int, int] = {}
+    locations: dict[int, object] = {}
     for idx in sorted(range(len(priced)), key=lambda i: (priced[i][2].id, i)):
         _no, cart, item, unit, bu, _q, base_qty, *_ = priced[idx]
-        loc = default_location(coop, outlet, bu)
+        if bu.id not in locations:
+            locations[bu.id] = default_location(coop, outlet, bu)
+        loc = locations[bu.id]
         chunks = issue(
             loc, item, base_qty, day=day, source=f"sale:{number}", batch_id=cart.batch_id
         )

@@ -15,18 +15,21 @@ from outlet_pos.extensions import db
 
 def next_value(coop_id: int, name: str, key: str) -> int:
     dialect = db.session.get_bind().dialect.name
-    mod = postgresql if dialect == "postgresql" else sqlite
-    db.session.execute(
-        mod.insert(DocSequence.__table__)
-        .values(cooperative_id=coop_id, name=name, key=key, last_value=0)
-        .on_conflict_do_nothing(index_elements=["cooperative_id", "name", "key"])
-    )
     stmt = select(DocSequence).where(
         DocSequence.cooperative_id == coop_id, DocSequence.name == name, DocSequence.key == key
     )
     if dialect == "postgresql":
         stmt = stmt.with_for_update()
-    row = db.session.execute(stmt.execution_options(populate_existing=True)).scalar_one()
+    stmt = stmt.execution_options(populate_existing=True)
+    row = db.session.execute(stmt).scalar_one_or_none()
+    if row is None:
+        mod = postgresql if dialect == "postgresql" else sqlite
+        db.session.execute(
+            mod.insert(DocSequence.__table__)
+            .values(cooperative_id=coop_id, name=name, key=key, last_value=0)
+            .on_conflict_do_nothing(index_elements=["cooperative_id", "name", "key"])
+        )
+        row = db.session.execute(stmt).scalar_one()
     row.last_value += 1
     db.session.flush()
     return row.last_value
