@@ -333,3 +333,118 @@ def test_receipt_numbers_run_per_outlet_per_day(shop):
     ]
     assert [n[-4:] for n in numbers] == ["0001", "0002", "0003"]
     assert len({n.rsplit("-", 1)[0] for n in numbers}) == 1
+
+
+def test_partial_refunds_round_cumulatively_and_end_exactly(ctx):
+    """Six refunds of one unit of a 6 x Rp5 taxed line give back exactly the Rp3 of PPN."""
+    from outlet_pos.core.inventory.catalog import UnitSpec, save_item
+    from outlet_pos.core.inventory.models import Item
+    from outlet_pos.core.tenancy import BusinessUnit
+    from tests.conftest import make_user
+    from tests.shop import stock_in
+
+    shop = build_shop(pkp=True)
+    coop = db.session.get(Cooperative, shop.coop_id)
+    unit = db.session.get(BusinessUnit, shop.unit_id)
+    item = run_transaction(
+        save_item,
+        coop,
+        unit=unit,
+        sku="PERMEN",
+        name="Permen",
+        base_uom="pcs",
+        units=[UnitSpec("pcs", Decimal(1), 5, 5)],
+    )
+    stock_in(coop, db.session.get(Item, item.id), 10, 20)
+    boss = make_user("bendahara2", "bendahara", coop)
+    sale = sell(shop, [CartLine(item.id, qty=6)], [PaymentIn("tunai", 30)])
+    line = sale.lines[0]
+    assert (line.total, line.tax_amount) == (30, 3)
+    shift = db.session.get(Shift, shop.shift_id)
+    cashier = db.session.get(User, shop.cashier_id)
+    refunds = [
+        run_transaction(
+            refund, sale, {line.id: 1}, "Satu per satu", user=cashier, shift=shift, approver=boss
+        )
+        for _ in range(6)
+    ]
+    assert sum(r.total for r in refunds) == 30
+    assert sum(r.tax_amount for r in refunds) == 3
+    assert all(r.tax_amount >= 0 for r in refunds)
+    assert_books_hold(shop.coop_id)
+
+
+def test_refunds_put_units_back_into_the_batches_they_came_from(shop):
+    from outlet_pos.core.inventory.models import Batch, BatchLevel
+    from tests.conftest import make_user
+
+    boss = make_user("bendahara3", "bendahara", db.session.get(Cooperative, shop.coop_id))
+    sale = sell(shop, [CartLine(shop.items["susu"], qty=11)], [PaymentIn("tunai", 100_000)])
+    shift = db.session.get(Shift, shop.shift_id)
+    cashier = db.session.get(User, shop.cashier_id)
+    line = sale.lines[0]
+    for _ in range(2):
+        run_transaction(
+            refund, sale, {line.id: 1}, "Kembali", user=cashier, shift=shift, approver=boss
+        )
+    levels = dict(
+        db.session.execute(
+            select(Batch.code, BatchLevel.on_hand).join(Batch, Batch.id == BatchLevel.batch_id)
+        ).all()
+    )
+    assert levels == {"S-OLD": 1, "S-NEW": 10}
+    assert_books_hold(shop.coop_id)
+
+
+def test_manual_journals_cannot_touch_subledger_control_accounts(shop):
+    from datetime import date
+
+    from outlet_pos.core.ledger import post
+
+    coop = db.session.get(Cooperative, shop.coop_id)
+    for code in ("114100", "113200"):
+        with pytest.raises(DomainError, match=code):
+            run_transaction(
+                post,
+                coop,
+                date(2025, 3, 1),
+                "Koreksi",
+                [(code, 1_000, 0), ("111100", 0, 1_000)],
+                source="manual",
+            )
+
+
+def test_an_item_with_stock_keeps_its_account_unit_and_batch_scheme(shop):
+    from outlet_pos.core.inventory.catalog import UnitSpec, save_item
+    from outlet_pos.core.inventory.models import Item
+    from outlet_pos.core.tenancy import BusinessUnit
+
+    coop = db.session.get(Cooperative, shop.coop_id)
+    item = db.session.get(Item, shop.items["beras"])
+    unit = db.session.get(BusinessUnit, shop.unit_id)
+    with pytest.raises(DomainError, match="Akun persediaan"):
+        run_transaction(
+            save_item,
+            coop,
+            unit=unit,
+            sku=item.sku,
+            name=item.name,
+            base_uom="pcs",
+            inventory_account="114200",
+            item=item,
+            taxable=False,
+            units=[UnitSpec("pcs", Decimal(1), 1, 1)],
+        )
+    with pytest.raises(DomainError, match="batch"):
+        run_transaction(
+            save_item,
+            coop,
+            unit=unit,
+            sku=item.sku,
+            name=item.name,
+            base_uom="pcs",
+            track_batch=True,
+            item=item,
+            taxable=False,
+            units=[UnitSpec("pcs", Decimal(1), 1, 1)],
+        )

@@ -214,3 +214,69 @@ def test_a_process_killed_mid_checkout_leaves_no_trace(app):
         )
         assert sale.number.endswith(f"{date.today():%Y%m%d}-0001") or sale.number.endswith("-0001")
         _books_hold(shop.coop_id)
+
+
+def _refunder(url, user_id, shift_id, approver_id, sale_id, line_id, start, out):
+    from outlet_pos.core.access import User
+    from outlet_pos.core.errors import DomainError
+    from outlet_pos.core.sales.checkout import refund
+    from outlet_pos.core.sales.models import Shift
+
+    app = _app(url)
+    with app.app_context():
+        start.wait()
+        try:
+            doc = run_transaction(
+                refund,
+                db.session.get(Sale, sale_id),
+                {line_id: 2},
+                "Dobel",
+                user=db.session.get(User, user_id),
+                shift=db.session.get(Shift, shift_id),
+                approver=db.session.get(User, approver_id),
+            )
+            out.put(("ok", doc.total))
+        except DomainError as exc:
+            out.put(("refused", exc.message))
+
+
+def test_two_refunds_of_one_sale_at_once_never_return_more_than_was_sold(app):
+    from outlet_pos.core.access import User
+    from outlet_pos.core.sales.checkout import CartLine, PaymentIn, checkout
+    from outlet_pos.core.sales.models import Shift
+
+    with app.app_context():
+        shop = build_shop()
+        coop = db.session.get(Cooperative, shop.coop_id)
+        boss = make_user("bendahara-r", "bendahara", coop)
+        sale = run_transaction(
+            checkout,
+            db.session.get(Shift, shop.shift_id),
+            [CartLine(shop.items["beras"], qty=2)],
+            [PaymentIn("tunai", 128_000)],
+            user=db.session.get(User, shop.cashier_id),
+        )
+        second = _second_cashier(shop.coop_id)
+        args = [(shop.cashier_id, shop.shift_id), second]
+        ids = (boss.id, sale.id, sale.lines[0].id)
+    ctx = mp.get_context("spawn")
+    start, out = ctx.Event(), ctx.Queue()
+    url = app.config["SQLALCHEMY_DATABASE_URI"]
+    procs = [
+        ctx.Process(target=_refunder, args=(url, uid, sid, *ids, start, out)) for uid, sid in args
+    ]
+    for p in procs:
+        p.start()
+    start.set()
+    results = sorted(out.get(timeout=120) for _ in procs)
+    for p in procs:
+        p.join(timeout=60)
+    assert [r[0] for r in results] == ["ok", "refused"]
+    with app.app_context():
+        assert (
+            db.session.scalar(
+                select(StockLevel.on_hand).where(StockLevel.item_id == shop.items["beras"])
+            )
+            == 20
+        )
+        _books_hold(shop.coop_id)

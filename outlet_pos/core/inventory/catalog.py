@@ -106,10 +106,21 @@ def save_item(
     if creating:
         item = Item(cooperative_id=coop.id)
         db.session.add(item)
-    elif item.base_uom != base_uom.strip() and _has_stock_history(item):
-        raise ValidationError(
-            "Satuan dasar tidak dapat diubah setelah ada mutasi stok.", field="base_uom"
-        )
+    elif _has_stock_history(item):
+        # Stock already valued under this unit, account and batch scheme: changing them
+        # would strand value on the old account or make stock unsellable.
+        frozen = {
+            "base_uom": (item.base_uom, base_uom.strip(), "Satuan dasar"),
+            "unit": (item.unit_id, unit.id, "Unit usaha"),
+            "inventory_account": (item.inventory_account, inventory_account, "Akun persediaan"),
+            "track_batch": (item.track_batch, track_batch, "Pelacakan batch"),
+            "decimals": (item.decimals, decimals, "Desimal satuan dasar"),
+        }
+        for fld, (old, new, label) in frozen.items():
+            if old != new:
+                raise ValidationError(
+                    f"{label} tidak dapat diubah setelah ada mutasi stok.", field=fld
+                )
     item.unit_id = unit.id
     item.sku, item.name, item.category = sku, name, (category or "").strip()[:80]
     item.base_uom, item.decimals = base_uom.strip()[:20], decimals

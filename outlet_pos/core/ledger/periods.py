@@ -18,6 +18,11 @@ from outlet_pos.extensions import db
 def _period(coop: Cooperative, year: int, month: int) -> Period:
     if not (1 <= month <= 12 and 2000 <= year <= 2100):
         raise ValidationError("Bulan atau tahun tidak valid.")
+    # The cooperative row first, as post() takes it: a posting in flight finishes before the
+    # month closes, or starts after and sees it closed.
+    db.session.execute(
+        lock_for_update(select(Cooperative.id).where(Cooperative.id == coop.id))
+    ).scalar_one()
     period = db.session.execute(
         lock_for_update(
             select(Period).where(

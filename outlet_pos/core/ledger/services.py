@@ -18,7 +18,7 @@ from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import make_transient_to_detached
 
 from outlet_pos.core.audit import record
-from outlet_pos.core.db import utcnow
+from outlet_pos.core.db import lock_for_update, utcnow
 from outlet_pos.core.errors import (
     DomainError,
     NotFound,
@@ -39,6 +39,12 @@ from outlet_pos.extensions import db
 
 MAX_AMOUNT = 10**15 - 1  # Rp999 triliun: beyond any cooperative, below BIGINT and float traps
 GENESIS_HASH = "0" * 64
+# Control accounts whose balance must equal a subledger: only their documents post to them.
+CONTROLLED_ACCOUNTS = {
+    "114100": "Akun persediaan hanya berubah lewat penerimaan barang, penjualan atau stok opname.",
+    "114200": "Akun persediaan pupuk hanya berubah lewat dokumen persediaan.",
+    "113200": "Piutang anggota hanya berubah lewat penjualan kredit dan pelunasannya.",
+}
 DOCUMENT_SOURCES = {
     "sale": "Jurnal penjualan dikoreksi lewat retur penjualan, bukan dibalik di sini.",
     "refund": "Jurnal retur penjualan tidak dapat dibalik di sini.",
@@ -170,6 +176,11 @@ def post(
         if existing is not None:
             return db.session.get(JournalEntry, existing)
 
+    if source in ("manual", "reversal"):
+        for line in parsed:
+            code = line.account.code if isinstance(line.account, Account) else line.account
+            if code in CONTROLLED_ACCOUNTS:
+                raise ValidationError(f"Akun {code}: {CONTROLLED_ACCOUNTS[code]}")
     account_ids = _resolve_accounts(coop_id, parsed, conn)
     units = _resolve_units(coop_id, [line.unit for line in parsed] + [unit])
     if conn.execute(_Q.period, {"coop": coop_id, "y": day.year, "m": day.month}).scalar():
@@ -325,6 +336,11 @@ def reverse(entry: JournalEntry, day: date, reason: str, user) -> JournalEntry:
         raise ValidationError("Alasan pembalikan wajib diisi.", field="reason")
     if entry.reverses_id is not None:
         raise DomainError("Jurnal pembalik tidak dapat dibalik lagi; buat jurnal baru.")
+    # Serialise with other postings of the cooperative before checking "already reversed",
+    # so two reversals at once cannot both pass the check.
+    db.session.execute(
+        lock_for_update(select(Cooperative.id).where(Cooperative.id == entry.cooperative_id))
+    ).scalar_one()
     if is_reversed(entry) is not None:
         raise DomainError(f"Jurnal {entry.number} sudah pernah dibalik.")
     if entry.source in DOCUMENT_SOURCES:

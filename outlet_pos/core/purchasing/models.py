@@ -142,8 +142,9 @@ class SupplierBill(db.Model):
     __tablename__ = "supplier_bill"
     __table_args__ = (
         UniqueConstraint("cooperative_id", "number"),
-        CheckConstraint("amount >= 0 AND paid_amount >= 0 AND paid_amount <= amount",
-                        name="amounts"),
+        CheckConstraint(
+            "amount >= 0 AND paid_amount >= 0 AND paid_amount <= amount", name="amounts"
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -209,7 +210,8 @@ class PurchaseReturn(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     lines: Mapped[list[PurchaseReturnLine]] = relationship(
-        back_populates="purchase_return", order_by="PurchaseReturnLine.id",
+        back_populates="purchase_return",
+        order_by="PurchaseReturnLine.id",
         cascade="all, delete-orphan",
     )
 

@@ -27,7 +27,7 @@ from outlet_pos.core.errors import DomainError, NotFound, ValidationError
 from outlet_pos.core.identifiers import IdentifierError, validate_npwp
 from outlet_pos.core.inventory import services as inventory
 from outlet_pos.core.inventory.catalog import default_location
-from outlet_pos.core.inventory.models import Item, ItemUnit, Location
+from outlet_pos.core.inventory.models import Batch, Item, ItemUnit, Location
 from outlet_pos.core.ledger import post
 from outlet_pos.core.ledger.models import Account, JournalLine
 from outlet_pos.core.purchasing.models import (
@@ -177,8 +177,14 @@ def _item_unit(coop: Cooperative, item_id, unit_id, no: int) -> tuple[Item, Item
 
 
 def create_order(
-    coop: Cooperative, supplier: Supplier, outlet: Outlet, lines: list[tuple], user,
-    *, day: date | None = None, note: str = "",
+    coop: Cooperative,
+    supplier: Supplier,
+    outlet: Outlet,
+    lines: list[tuple],
+    user,
+    *,
+    day: date | None = None,
+    note: str = "",
 ) -> PurchaseOrder:
     """lines: (item, item_unit, qty in that unit, unit_cost)."""
     _own(coop, supplier, "Pemasok")
@@ -189,8 +195,12 @@ def create_order(
     if len(lines) > MAX_LINES:
         raise ValidationError(f"Paling banyak {MAX_LINES} baris.", field="lines")
     order = PurchaseOrder(
-        cooperative_id=coop.id, supplier_id=supplier.id, outlet_id=outlet.id,
-        date=day, status="open", note=(note or "").strip()[:300],
+        cooperative_id=coop.id,
+        supplier_id=supplier.id,
+        outlet_id=outlet.id,
+        date=day,
+        status="open",
+        note=(note or "").strip()[:300],
         created_by_id=getattr(user, "id", None),
     )
     for no, (item, unit, qty, unit_cost) in enumerate(lines, start=1):
@@ -199,17 +209,30 @@ def create_order(
         try:
             inventory.to_base(item, unit, qty)
         except DomainError as exc:
-            raise ValidationError(f"Baris {no}: {exc.message}", field=f"lines-{no - 1}-qty") from None
+            raise ValidationError(
+                f"Baris {no}: {exc.message}", field=f"lines-{no - 1}-qty"
+            ) from None
         _money(unit_cost, f"Baris {no}: harga satuan", f"lines-{no - 1}-cost")
-        order.lines.append(PurchaseOrderLine(
-            cooperative_id=coop.id, item_id=item.id, item_unit_id=unit.id, qty=qty,
-            unit_cost=unit_cost, received_qty=Decimal(0),
-        ))
+        order.lines.append(
+            PurchaseOrderLine(
+                cooperative_id=coop.id,
+                item_id=item.id,
+                item_unit_id=unit.id,
+                qty=qty,
+                unit_cost=unit_cost,
+                received_qty=Decimal(0),
+            )
+        )
     order.number = _number(coop, "PO", day)
     db.session.add(order)
     db.session.flush()
-    record("purchase_order.create", user=user, cooperative=coop, target=order.number,
-           detail={"supplier": supplier.code, "lines": len(lines)})
+    record(
+        "purchase_order.create",
+        user=user,
+        cooperative=coop,
+        target=order.number,
+        detail={"supplier": supplier.code, "lines": len(lines)},
+    )
     return order
 
 
@@ -218,8 +241,9 @@ def cancel_order(order: PurchaseOrder, user) -> PurchaseOrder:
         raise DomainError(f"Pesanan {order.number} tidak terbuka lagi; tidak dapat dibatalkan.")
     order.status = "cancelled"
     db.session.flush()
-    record("purchase_order.cancel", user=user, cooperative=order.cooperative_id,
-           target=order.number)
+    record(
+        "purchase_order.cancel", user=user, cooperative=order.cooperative_id, target=order.number
+    )
     return order
 
 
@@ -301,9 +325,14 @@ def receive_goods(
         raise ValidationError(f"Paling banyak {MAX_LINES} baris.", field="lines")
 
     receipt = GoodsReceipt(
-        cooperative_id=coop.id, supplier_id=supplier.id, outlet_id=outlet.id,
-        order_id=order.id if order else None, supplier_ref=supplier_ref, date=day,
-        paid_cash=bool(paid_cash_account), idempotency_key=key,
+        cooperative_id=coop.id,
+        supplier_id=supplier.id,
+        outlet_id=outlet.id,
+        order_id=order.id if order else None,
+        supplier_ref=supplier_ref,
+        date=day,
+        paid_cash=bool(paid_cash_account),
+        idempotency_key=key,
         created_by_id=getattr(user, "id", None),
     )
     prepared = []
@@ -324,16 +353,18 @@ def receive_goods(
                     field=prefix + "batch",
                 )
             if len(batch_code) > 40:
-                raise ValidationError(f"Baris {no}: nomor batch maksimal 40 karakter.",
-                                      field=prefix + "batch")
+                raise ValidationError(
+                    f"Baris {no}: nomor batch maksimal 40 karakter.", field=prefix + "batch"
+                )
             if ln.expiry is None:
                 raise ValidationError(
                     f"Baris {no}: tanggal kedaluwarsa {item.name} wajib diisi.",
                     field=prefix + "expiry",
                 )
         elif batch_code:
-            raise ValidationError(f"Baris {no}: {item.name} tidak dilacak per batch.",
-                                  field=prefix + "batch")
+            raise ValidationError(
+                f"Baris {no}: {item.name} tidak dilacak per batch.", field=prefix + "batch"
+            )
         if ln.expiry is not None and ln.expiry < day:
             raise ValidationError(
                 f"Baris {no}: barang sudah kedaluwarsa; jangan diterima.", field=prefix + "expiry"
@@ -353,18 +384,34 @@ def receive_goods(
     for no, (item, unit, qty, base_qty, cost, batch_code, expiry, loc) in enumerate(prepared, 1):
         try:
             inventory.receive(
-                loc, item, base_qty, cost, day=day, source=f"purchase:{receipt.number}",
-                kind="receive", batch=batch_code or None, expiry=expiry if item.track_batch else None,
+                loc,
+                item,
+                base_qty,
+                cost,
+                day=day,
+                source=f"purchase:{receipt.number}",
+                kind="receive",
+                batch=batch_code or None,
+                expiry=expiry if item.track_batch else None,
             )
         except DomainError as exc:
             raise ValidationError(
                 f"Baris {no}: {exc.message}", field=f"lines-{no - 1}-{exc.field or 'item'}"
             ) from None
-        receipt.lines.append(GoodsReceiptLine(
-            cooperative_id=coop.id, item_id=item.id, item_unit_id=unit.id, location_id=loc.id,
-            qty=qty, base_qty=base_qty, total=cost, batch_code=batch_code,
-            expiry=expiry if item.track_batch else None, returned_qty=Decimal(0),
-        ))
+        receipt.lines.append(
+            GoodsReceiptLine(
+                cooperative_id=coop.id,
+                item_id=item.id,
+                item_unit_id=unit.id,
+                location_id=loc.id,
+                qty=qty,
+                base_qty=base_qty,
+                total=cost,
+                batch_code=batch_code,
+                expiry=expiry if item.track_batch else None,
+                returned_qty=Decimal(0),
+            )
+        )
         if order is not None:
             _apply_to_order(order, item, base_qty)
     if order is not None and all(ln.received_qty >= ln.qty for ln in order.lines):
@@ -374,26 +421,46 @@ def receive_goods(
     shift = _drawer_shift(coop, user, credit, receipt.total)
     if receipt.total:
         entry = post(
-            coop, day,
+            coop,
+            day,
             f"Penerimaan barang {receipt.number} dari {supplier.name}"
             + (f" ({supplier_ref})" if supplier_ref else ""),
             inventory.inventory_ledger_lines(
                 [(p[0], p[4]) for p in prepared], debit_account=credit, inventory_side="debit"
             ),
-            source="purchase", source_ref=receipt.number, user=user, shift=shift,
+            source="purchase",
+            source_ref=receipt.number,
+            user=user,
+            shift=shift,
         )
         receipt.entry_id = entry.id
     if not paid_cash_account:
-        db.session.add(SupplierBill(
-            cooperative_id=coop.id, supplier_id=supplier.id, receipt_id=receipt.id,
-            number=_number(coop, "BILL", day), supplier_invoice=supplier_ref, date=day,
-            due_date=day + timedelta(days=supplier.payment_terms_days or 0),
-            amount=receipt.total, paid_amount=0, status="open" if receipt.total else "paid",
-        ))
+        db.session.add(
+            SupplierBill(
+                cooperative_id=coop.id,
+                supplier_id=supplier.id,
+                receipt_id=receipt.id,
+                number=_number(coop, "BILL", day),
+                supplier_invoice=supplier_ref,
+                date=day,
+                due_date=day + timedelta(days=supplier.payment_terms_days or 0),
+                amount=receipt.total,
+                paid_amount=0,
+                status="open" if receipt.total else "paid",
+            )
+        )
     db.session.flush()
-    record("goods_receipt.create", user=user, cooperative=coop, target=receipt.number,
-           detail={"supplier": supplier.code, "total": receipt.total,
-                   "paid": paid_cash_account or "utang"})
+    record(
+        "goods_receipt.create",
+        user=user,
+        cooperative=coop,
+        target=receipt.number,
+        detail={
+            "supplier": supplier.code,
+            "total": receipt.total,
+            "paid": paid_cash_account or "utang",
+        },
+    )
     return receipt
 
 
@@ -449,22 +516,39 @@ def pay_bill(
     shift = _drawer_shift(coop, user, account, amount)
     supplier = db.session.get(Supplier, bill.supplier_id)
     entry = post(
-        coop, day, f"Bayar tagihan {bill.number} ke {supplier.name}"
+        coop,
+        day,
+        f"Bayar tagihan {bill.number} ke {supplier.name}"
         + (f" ({reference})" if reference else ""),
         [(PAYABLE, amount, 0), (account, 0, amount)],
-        source="purchase", source_ref=bill.number, user=user, shift=shift,
+        source="purchase",
+        source_ref=bill.number,
+        user=user,
+        shift=shift,
     )
     payment = SupplierPayment(
-        cooperative_id=coop.id, bill_id=bill.id, date=day, amount=amount, account=account,
-        reference=reference, shift_id=shift.id if shift else None, entry_id=entry.id,
-        idempotency_key=key, created_by_id=getattr(user, "id", None),
+        cooperative_id=coop.id,
+        bill_id=bill.id,
+        date=day,
+        amount=amount,
+        account=account,
+        reference=reference,
+        shift_id=shift.id if shift else None,
+        entry_id=entry.id,
+        idempotency_key=key,
+        created_by_id=getattr(user, "id", None),
     )
     db.session.add(payment)
     bill.paid_amount += amount
     bill.status = "paid" if bill.paid_amount >= bill.amount else "open"
     db.session.flush()
-    record("supplier_bill.pay", user=user, cooperative=coop, target=bill.number,
-           detail={"amount": amount, "account": account, "outstanding": bill.outstanding})
+    record(
+        "supplier_bill.pay",
+        user=user,
+        cooperative=coop,
+        target=bill.number,
+        detail={"amount": amount, "account": account, "outstanding": bill.outstanding},
+    )
     return payment
 
 
@@ -472,11 +556,13 @@ def pay_bill(
 
 
 def returned_value(line: GoodsReceiptLine) -> int:
-    return int(db.session.scalar(
-        select(func.coalesce(func.sum(PurchaseReturnLine.value), 0)).where(
-            PurchaseReturnLine.receipt_line_id == line.id
+    return int(
+        db.session.scalar(
+            select(func.coalesce(func.sum(PurchaseReturnLine.value), 0)).where(
+                PurchaseReturnLine.receipt_line_id == line.id
+            )
         )
-    ))
+    )
 
 
 def return_goods(
@@ -509,16 +595,22 @@ def return_goods(
         if qty > left:
             raise ValidationError(
                 f"{item.name}: paling banyak {inventory.fmt_qty(left)} {item.base_uom} dapat "
-                "diretur.", field=field_name,
+                "diretur.",
+                field=field_name,
             )
         wanted.append((line, item, qty))
     if not wanted:
-        raise ValidationError("Isi jumlah yang diretur pada paling sedikit satu baris.",
-                              field="lines")
+        raise ValidationError(
+            "Isi jumlah yang diretur pada paling sedikit satu baris.", field="lines"
+        )
 
     ret = PurchaseReturn(
-        cooperative_id=coop.id, receipt_id=receipt.id, number=_number(coop, "RTB", day),
-        date=day, reason=reason, created_by_id=getattr(user, "id", None),
+        cooperative_id=coop.id,
+        receipt_id=receipt.id,
+        number=_number(coop, "RTB", day),
+        date=day,
+        reason=reason,
+        created_by_id=getattr(user, "id", None),
     )
     db.session.add(ret)
     credits: list[tuple[Item, int]] = []
@@ -529,18 +621,37 @@ def return_goods(
             value = round_half_up(Fraction(line.total) * Fraction(qty) / Fraction(line.base_qty))
         batch_id = None
         if item.track_batch:
-            batch_id = inventory.get_or_create_batch(item, line.batch_code, line.expiry).id
+            batch_id = db.session.scalar(
+                select(Batch.id).where(
+                    Batch.cooperative_id == coop.id,
+                    Batch.item_id == item.id,
+                    Batch.code == line.batch_code,
+                )
+            )
         loc = db.session.get(Location, line.location_id)
         try:
-            chunks = inventory.issue(loc, item, qty, day=day, source=f"purchase:{ret.number}",
-                                     kind="purchase_return", batch_id=batch_id, allow_expired=True)
+            chunks = inventory.issue(
+                loc,
+                item,
+                qty,
+                day=day,
+                source=f"purchase:{ret.number}",
+                kind="purchase_return",
+                batch_id=batch_id,
+                allow_expired=True,
+            )
         except DomainError as exc:
             raise ValidationError(exc.message, field=f"qty-{line.id}") from None
         credits.append((item, sum(c.cost for c in chunks)))
         line.returned_qty += qty
-        ret.lines.append(PurchaseReturnLine(
-            cooperative_id=coop.id, receipt_line_id=line.id, base_qty=qty, value=value,
-        ))
+        ret.lines.append(
+            PurchaseReturnLine(
+                cooperative_id=coop.id,
+                receipt_line_id=line.id,
+                base_qty=qty,
+                value=value,
+            )
+        )
         ret.total += value
 
     bill = bill_for(receipt)
@@ -563,17 +674,26 @@ def return_goods(
         lines.append(("617100", 0, share, unit_id) if share > 0 else ("617100", -share, 0, unit_id))
     if ret.total or any(ln[1] or ln[2] for ln in lines):
         entry = post(
-            coop, day, f"Retur pembelian {ret.number} atas {receipt.number}: {reason}"[:500],
+            coop,
+            day,
+            f"Retur pembelian {ret.number} atas {receipt.number}: {reason}"[:500],
             [ln for ln in lines if ln[1] or ln[2]],
-            source="purchase", source_ref=ret.number, user=user,
+            source="purchase",
+            source_ref=ret.number,
+            user=user,
         )
         ret.entry_id = entry.id
     if bill is not None and owed:
         bill.amount -= owed
         bill.status = "paid" if bill.paid_amount >= bill.amount else "open"
     db.session.flush()
-    record("purchase_return.create", user=user, cooperative=coop, target=ret.number,
-           detail={"receipt": receipt.number, "total": ret.total, "reason": reason})
+    record(
+        "purchase_return.create",
+        user=user,
+        cooperative=coop,
+        target=ret.number,
+        detail={"receipt": receipt.number, "total": ret.total, "reason": reason},
+    )
     return ret
 
 
@@ -631,20 +751,27 @@ def payables_aging(coop: Cooperative, as_of: date) -> Aging:
         .where(SupplierBill.cooperative_id == coop.id, SupplierBill.date <= as_of)
         .order_by(SupplierBill.due_date, SupplierBill.id)
     ).all()
-    paid = dict(db.session.execute(
-        select(SupplierPayment.bill_id, func.sum(SupplierPayment.amount))
-        .where(SupplierPayment.cooperative_id == coop.id, SupplierPayment.date <= as_of)
-        .group_by(SupplierPayment.bill_id)
-    ).all())
+    paid = dict(
+        db.session.execute(
+            select(SupplierPayment.bill_id, func.sum(SupplierPayment.amount))
+            .where(SupplierPayment.cooperative_id == coop.id, SupplierPayment.date <= as_of)
+            .group_by(SupplierPayment.bill_id)
+        ).all()
+    )
     # Returns after as_of lowered bill.amount later: add back what they took off the payable.
-    later = dict(db.session.execute(
-        select(PurchaseReturn.receipt_id, func.sum(JournalLine.debit))
-        .join(JournalLine, JournalLine.entry_id == PurchaseReturn.entry_id)
-        .join(Account, Account.id == JournalLine.account_id)
-        .where(PurchaseReturn.cooperative_id == coop.id, PurchaseReturn.date > as_of,
-               Account.code == PAYABLE)
-        .group_by(PurchaseReturn.receipt_id)
-    ).all())
+    later = dict(
+        db.session.execute(
+            select(PurchaseReturn.receipt_id, func.sum(JournalLine.debit))
+            .join(JournalLine, JournalLine.entry_id == PurchaseReturn.entry_id)
+            .join(Account, Account.id == JournalLine.account_id)
+            .where(
+                PurchaseReturn.cooperative_id == coop.id,
+                PurchaseReturn.date > as_of,
+                Account.code == PAYABLE,
+            )
+            .group_by(PurchaseReturn.receipt_id)
+        ).all()
+    )
     rows: dict[int, AgingRow] = {}
     for bill in bills:
         owed = bill.amount + int(later.get(bill.receipt_id, 0) or 0) - int(paid.get(bill.id, 0))

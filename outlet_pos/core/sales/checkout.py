@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 
@@ -98,17 +99,30 @@ def member_credit_balance(coop: Cooperative, member: Member) -> int:
     )
 
 
+def lock_row(model, ident: int):
+    """Reload one row and hold it for the rest of the transaction (PostgreSQL FOR UPDATE;
+    SQLite writers are already serialised by BEGIN IMMEDIATE). Reads made before the lock
+    may be stale, so callers re-check state after it."""
+    stmt = select(model).where(model.id == ident).execution_options(populate_existing=True)
+    if db.session.get_bind().dialect.name == "postgresql":
+        stmt = stmt.with_for_update()
+    return db.session.execute(stmt).scalar_one()
+
+
 def _receipt_number(coop: Cooperative, outlet: Outlet, day) -> str:
     seq = next_value(coop.id, f"receipt:{outlet.id}", day.isoformat())
     return f"{outlet.code}-{day:%Y%m%d}-{seq:04d}"
 
 
-def _existing(coop: Cooperative, key: str | None) -> Sale | None:
+def _existing(coop: Cooperative, key: str | None, kind: str) -> Sale | None:
     if not key:
         return None
-    return db.session.scalar(
+    found = db.session.scalar(
         select(Sale).where(Sale.cooperative_id == coop.id, Sale.idempotency_key == key)
     )
+    if found is not None and found.kind != kind:
+        raise ValidationError("Kunci transaksi sudah dipakai dokumen lain.", field="key")
+    return found
 
 
 def checkout(
@@ -132,7 +146,10 @@ def checkout(
     """
     coop = db.session.get(Cooperative, shift.cooperative_id)
     key = (idempotency_key or "").strip()[:64] or None
-    first = _existing(coop, key)
+    # The shift row is the counter's lock: a sale and the shift's close never interleave, and
+    # a retried submit waits for the first one, then finds it.
+    shift = lock_row(Shift, shift.id)
+    first = _existing(coop, key, "sale")
     if first is not None:
         return first
     if shift.status != "open":
@@ -252,8 +269,16 @@ def checkout(
     subtotal = sum(p[10] for p in priced)
     if receipt_discount > subtotal:
         raise ValidationError("Diskon struk melebihi total belanja.", field="receipt_discount")
-    if receipt_discount and receipt_discount * 100 > subtotal * max(limit, approver_limit):
-        raise PermissionDenied("Diskon struk melebihi batas Anda; minta persetujuan pengurus.")
+    if receipt_discount and receipt_discount * 100 > subtotal * limit:
+        if receipt_discount * 100 > subtotal * approver_limit:
+            raise PermissionDenied("Diskon struk melebihi batas Anda; minta persetujuan pengurus.")
+        record(
+            "sale.discount_override",
+            user=approver,
+            cooperative=coop,
+            target="struk",
+            detail={"cashier": user.username, "receipt_discount": receipt_discount},
+        )
     shares = (
         allocate(receipt_discount, [p[10] for p in priced])
         if receipt_discount
@@ -296,6 +321,7 @@ def checkout(
     if paid["kredit"]:
         if member is None:
             raise ValidationError("Kredit belanja hanya untuk anggota.", field="payments")
+        member = lock_row(Member, member.id)  # two credit sales at once cannot both fit
         owed = member_credit_balance(coop, member)
         if owed + paid["kredit"] > member.credit_limit:
             room = max(member.credit_limit - owed, 0)
@@ -438,7 +464,15 @@ def refund(
     back in cash from ``shift``, or onto the member's credit for what was sold on credit."""
     coop = db.session.get(Cooperative, sale.cooperative_id)
     key = (idempotency_key or "").strip()[:64] or None
-    first = _existing(coop, key)
+    if shift.cooperative_id != coop.id:
+        raise NotFound("Shift tidak ditemukan.")
+    # Lock the shift, then the sale, before reading what was already returned: two refunds of
+    # one sale at once must see each other's quantities.
+    shift = lock_row(Shift, shift.id)
+    sale = lock_row(Sale, sale.id)
+    for line in sale.lines:
+        db.session.refresh(line)
+    first = _existing(coop, key, "refund")
     if first is not None:
         return first
     reason = (reason or "").strip()
@@ -458,7 +492,7 @@ def refund(
     outlet = db.session.get(Outlet, sale.outlet_id)
     number = _receipt_number(coop, outlet, day)
     plan = []
-    for line_id, raw in sorted(quantities.items()):
+    for line_id, raw in sorted(quantities.items(), key=lambda kv: _line_order(by_id, kv[0])):
         line = by_id.get(int(line_id))
         if line is None:
             raise NotFound("Baris struk tidak ditemukan.")
@@ -487,6 +521,8 @@ def refund(
         # PostgreSQL sums BIGINT to NUMERIC: back to int rupiah before any arithmetic.
         done = tuple(int(x) for x in done)
         plan.append((line, item, unit, qty, base, *_portion_line(line, base, done)))
+    if any(p[5] == 0 and p[7] == 0 for p in plan):
+        raise DomainError("Baris tanpa nilai (gratis) tidak perlu diretur.")
     if not plan:
         raise ValidationError("Jumlah retur harus lebih dari nol.", field="qty")
 
@@ -518,7 +554,7 @@ def refund(
         discount_amount=0,
         total=total,
         tax_amount=tax,
-        dpp_amount=0,
+        dpp_amount=sum(p[5] for p in plan if p[6]) - tax,
         paid_amount=total,
         change_amount=0,
         status="paid",
@@ -626,36 +662,71 @@ def refund(
 
 
 def _portion_line(line: SaleLine, base: Decimal, done) -> tuple[int, int, int]:
-    """Amount, tax and cost of returning ``base`` units of ``line``, given what earlier
-    refunds of the line already took (``done``: sums of total, tax, cost)."""
-    left_qty = line.base_qty - line.refunded_qty
-    if base == left_qty:
-        return line.total - done[0], line.tax_amount - done[1], line.cost - done[2]
+    """Amount, tax and cost of returning ``base`` more units of ``line``, given what earlier
+    refunds of the line already took (``done``: sums of total, tax, cost).
 
-    def share(amount: int) -> int:
-        return round_half_up(Fraction(amount) * Fraction(base) / Fraction(line.base_qty))
+    Rounded cumulatively — the share of everything returned so far, minus what was already
+    given back — so the pieces never go negative and always end exactly at the line's total.
+    """
+    upto = line.refunded_qty + base
 
-    return share(line.total), share(line.tax_amount), share(line.cost)
+    def share(amount: int, already: int) -> int:
+        if upto == line.base_qty:
+            return amount - already
+        return round_half_up(Fraction(amount) * Fraction(upto) / Fraction(line.base_qty)) - already
+
+    return share(line.total, done[0]), share(line.tax_amount, done[1]), share(line.cost, done[2])
+
+
+def _line_order(by_id: dict, line_id) -> tuple:
+    """Refund lines in item order, the fixed order every stock lock is taken in."""
+    line = by_id.get(int(line_id)) if str(line_id).isdigit() else None
+    return (line.item_id if line else 0, int(line_id) if str(line_id).isdigit() else 0)
 
 
 def _original_batches(coop: Cooperative, number: str, item: Item, qty: Decimal):
     """Which batches a sale's units came from (latest-expiry first back on the shelf)."""
     if not item.track_batch:
         return [(None, qty)]
-    moves = db.session.execute(
-        select(StockMove.batch_id, func.sum(-StockMove.qty))
-        .where(
-            StockMove.cooperative_id == coop.id,
-            StockMove.item_id == item.id,
-            StockMove.source == f"sale:{number}",
+    sold = dict(
+        db.session.execute(
+            select(StockMove.batch_id, func.sum(-StockMove.qty))
+            .where(
+                StockMove.cooperative_id == coop.id,
+                StockMove.item_id == item.id,
+                StockMove.source == f"sale:{number}",
+            )
+            .group_by(StockMove.batch_id)
+        ).all()
+    )
+    # What earlier refunds of this sale already put back, per batch.
+    sale_id = select(Sale.id).where(Sale.cooperative_id == coop.id, Sale.number == number)
+    refunds = db.session.scalars(
+        select(Sale.number).where(
+            Sale.cooperative_id == coop.id, Sale.refund_of_id == sale_id.scalar_subquery()
         )
-        .group_by(StockMove.batch_id)
     ).all()
+    returned = {}
+    if refunds:
+        returned = dict(
+            db.session.execute(
+                select(StockMove.batch_id, func.sum(StockMove.qty))
+                .where(
+                    StockMove.cooperative_id == coop.id,
+                    StockMove.item_id == item.id,
+                    StockMove.source.in_([f"refund:{n}" for n in refunds]),
+                )
+                .group_by(StockMove.batch_id)
+            ).all()
+        )
+    batches = {b.id: b for b in db.session.scalars(select(Batch).where(Batch.id.in_(sold)))}
     out, left = [], qty
-    for batch_id, q in sorted(moves, key=lambda m: m[0] or 0, reverse=True):
-        take = min(Decimal(q), left)
+    # Latest expiry goes back first: the customer brought back the freshest units they had.
+    for batch_id in sorted(sold, key=lambda b: batches[b].expiry or date.max, reverse=True):
+        q = Decimal(sold[batch_id]) - Decimal(returned.get(batch_id) or 0)
+        take = min(q, left)
         if take > 0:
-            out.append((db.session.get(Batch, batch_id), take))
+            out.append((batches[batch_id], take))
             left -= take
     if left > 0:
         raise DomainError(f"Asal batch {item.name} pada struk {number} tidak ditemukan.")

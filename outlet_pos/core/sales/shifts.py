@@ -84,18 +84,24 @@ def expected_cash(shift: Shift) -> int:
     return shift.float_amount + ledger_cash(shift)
 
 
-def _require_open(shift: Shift, user) -> None:
+def _require_open(shift: Shift, user) -> Shift:
+    """Lock the shift row and check it is this user's open shift (re-read after the lock:
+    two closes at once, or a sale racing the close, must not both pass)."""
+    from outlet_pos.core.sales.checkout import lock_row
+
+    shift = lock_row(Shift, shift.id)
     if shift.status != "open":
         raise DomainError("Shift ini sudah ditutup.")
     if shift.user_id != user.id:
         raise DomainError("Shift ini milik kasir lain.")
+    return shift
 
 
 def cash_movement(
     shift: Shift, user, direction: str, amount: int, account: str, reason: str, *, day=None
 ) -> JournalEntry:
     """Cash leaving (``out``) or entering (``in``) the drawer mid-shift, with a reason."""
-    _require_open(shift, user)
+    shift = _require_open(shift, user)
     reason = (reason or "").strip()
     if direction not in ("in", "out"):
         raise ValidationError("Arah kas tidak dikenal.", field="direction")
@@ -158,7 +164,7 @@ def close_shift(
     day=None,
 ) -> Shift:
     """Close with a cash count; post over/short against the ledger's expected cash."""
-    _require_open(shift, user)
+    shift = _require_open(shift, user)
     if denominations:
         total = count_total(denominations)
         if counted is not None and counted != total:
