@@ -7,5 +7,6 @@ bp = Blueprint("bendahara", __name__, url_prefix="/pembukuan")
 from outlet_pos.workspaces.bendahara import (  # noqa: E402,F401
     views_accounts,
     views_journal,
+    views_purchasing,
     views_reports,
 )
