@@ -7,7 +7,7 @@ from __future__ import annotations
 import csv
 import random
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from importlib import resources
 
@@ -232,6 +232,10 @@ def _bank_the_week(coop: Cooperative, user, day: date) -> None:
 
 def _one_shift(coop, outlet, cashier, approver, members, items, popular, rng, day, stats):
     shift = open_shift(coop, cashier, outlet, 200_000, day=day)
+    # Past days get past clock times (UTC, like everything stored): morning to afternoon.
+    clock = datetime.combine(day, time(7, rng.randint(0, 30)), tzinfo=coop.zone)
+    clock = clock.astimezone(UTC).replace(tzinfo=None)
+    shift.opened_at = clock
     stats["shifts"] += 1
     sales = []
     for _ in range(rng.randint(6, 12)):
@@ -265,12 +269,15 @@ def _one_shift(coop, outlet, cashier, approver, members, items, popular, rng, da
         else:
             cash = ((total + 4_999) // 5_000) * 5_000 if rng.random() < 0.6 else total
             payments = [PaymentIn("tunai", cash)]
-        sales.append(checkout(shift, lines, payments, user=cashier, member=member, day=day))
+        sale = checkout(shift, lines, payments, user=cashier, member=member, day=day)
+        clock += timedelta(minutes=rng.randint(4, 35))
+        sale.created_at = clock
+        sales.append(sale)
         stats["sales"] += 1
     if sales and rng.random() < 0.15:
         sale = rng.choice(sales)
         line = sale.lines[0]
-        refund(
+        doc = refund(
             sale,
             {line.id: line.qty},
             "Kemasan rusak, ditukar uang",
@@ -279,11 +286,14 @@ def _one_shift(coop, outlet, cashier, approver, members, items, popular, rng, da
             approver=approver,
             day=day,
         )
+        clock += timedelta(minutes=10)
+        doc.created_at = clock
         stats["refunds"] += 1
     counted = expected_cash(shift)
     if rng.random() < 0.1:
         counted -= rng.choice([500, 1_000, 2_000])
     close_shift(shift, cashier, counted, day=day)
+    shift.closed_at = clock + timedelta(minutes=20)
 
 
 def _price(item: Item, member) -> int:
