@@ -55,6 +55,7 @@ SOURCE_LABELS = {
     "savings": "Simpanan",
     "loan": "Pinjaman",
     "closing": "Penutupan",
+    "stock": "Persediaan",
 }
 
 MONTHS_ID = [

@@ -1,0 +1,1 @@
+"""Outlet business units: one blueprint per unit, built on the core."""
