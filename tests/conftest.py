@@ -81,12 +81,31 @@ def _wipe(app) -> None:
                     conn.execute(text(f'DELETE FROM "{name}"'))
 
 
+def _violations(app) -> list[str]:
+    from outlet_pos.core.verify import verify_all
+    from outlet_pos.extensions import db
+
+    with app.app_context():
+        try:
+            return [f"{c}: {label}: {v}" for c, label, vs in verify_all() for v in vs]
+        finally:
+            db.session.rollback()
+            db.session.remove()
+
+
 @pytest.fixture(autouse=True)
 def _clean(request) -> Iterator[None]:
-    """Each test starts from empty tables (only for tests that use the app)."""
+    """Each test starts from empty tables (only for tests that use the app), and every test
+    leaves books that ``outlet-pos verify`` passes — unless it tampers on purpose."""
     yield
     if "app" in request.fixturenames:
-        _wipe(request.getfixturevalue("app"))
+        app = request.getfixturevalue("app")
+        try:
+            if request.node.get_closest_marker("tampers") is None:
+                bad = _violations(app)
+                assert bad == [], "verify after the test:\n" + "\n".join(bad)
+        finally:
+            _wipe(app)
 
 
 @pytest.fixture

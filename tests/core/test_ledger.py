@@ -205,6 +205,7 @@ def test_balances_filter_by_date_period_and_unit(coop):
     assert balances(coop, date_from=date(2025, 2, 1))["111100"] == 30
 
 
+@pytest.mark.tampers
 def test_raw_sql_tampering_is_caught_by_verify(app, runner):
     with app.app_context():
         coop = make_coop()
@@ -220,6 +221,7 @@ def test_raw_sql_tampering_is_caught_by_verify(app, runner):
     assert "hash tidak cocok" in result.output
 
 
+@pytest.mark.tampers
 def test_an_unbalanced_entry_inserted_with_raw_sql_is_reported(app, runner):
     with app.app_context():
         coop = make_coop()
