@@ -21,7 +21,7 @@ from typing import TypeVar
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from outlet_pos.extensions import db
 
@@ -79,7 +79,11 @@ def read_only():
 
 def _retryable(exc: DBAPIError) -> bool:
     code = getattr(getattr(exc, "orig", None), "sqlstate", None)
-    return code in RETRYABLE_SQLSTATES
+    if code in RETRYABLE_SQLSTATES:
+        return True
+    # The same idempotency key committed by a concurrent submit a moment earlier: run the
+    # action again and it finds that first result instead of writing a second one.
+    return isinstance(exc, IntegrityError) and "idempotency_key" in str(exc.orig)
 
 
 def run_transaction(fn: Callable[..., T], *args, retries: int = 5, **kwargs) -> T:
