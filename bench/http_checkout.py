@@ -95,7 +95,11 @@ class Cashier:
         self.post_form("/masuk", {"username": username, "password": PASSWORD, "csrf_token": token})
         screen = self.get("/kasir/")
         token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', screen).group(1)
-        self.post_form("/kasir/shift/buka", {"float_amount": "0", "csrf_token": token})
+        outlet = re.search(r'name="outlet"[^>]*>\s*<option[^>]*value="(\d+)"', screen)
+        form = {"float_amount": "0", "csrf_token": token}
+        if outlet:
+            form["outlet"] = outlet.group(1)
+        self.post_form("/kasir/shift/buka", form)
         screen = self.get("/kasir/")
         self.csrf = re.search(r'<meta name="csrf-token" content="([^"]+)"', screen).group(1)
 
