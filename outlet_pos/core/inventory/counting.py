@@ -29,7 +29,6 @@ from outlet_pos.core.inventory.models import (
     StockMove,
 )
 from outlet_pos.core.inventory.services import (
-    MAX_QTY,
     check_base_qty,
     fmt_qty,
     inventory_ledger_lines,
@@ -84,16 +83,7 @@ def counted_qty(item: Item, raw: object) -> Decimal:
     qty = parse_qty(raw)
     if qty < 0:
         raise ValidationError(f"{item.name}: jumlah hitung tidak boleh negatif.", field="qty")
-    if qty > MAX_QTY:
-        raise ValidationError(f"{item.name}: jumlah terlalu besar.", field="qty")
-    allowed = Decimal(1).scaleb(-item.decimals)
-    if qty != qty.quantize(allowed):
-        if item.decimals == 0:
-            msg = f"{item.name} dihitung utuh per {item.base_uom}; jumlah tidak boleh pecahan."
-        else:
-            msg = f"{item.name}: paling banyak {item.decimals} angka di belakang koma."
-        raise ValidationError(msg, field="qty")
-    return qty.quantize(allowed)
+    return check_base_qty(item, qty, allow_zero=True)
 
 
 def _on_hand(line: StockCountLine, location_id: int) -> Decimal:

@@ -81,31 +81,22 @@ def to_base(item: Item, unit: ItemUnit, qty: Decimal) -> Decimal:
     the item's base unit allows (a sack of 50 kg sold as 0,5 is 25 kg: fine; 1,2345 kg: no)."""
     if qty <= 0:
         raise ValidationError("Jumlah barang harus lebih dari nol.", field="qty")
-    base = qty * unit.factor
-    if base > MAX_QTY:
-        raise ValidationError("Jumlah barang terlalu besar.", field="qty")
-    allowed = Decimal(1).scaleb(-item.decimals)
-    if base != base.quantize(allowed):
-        if item.decimals == 0:
-            msg = f"{item.name} dijual utuh per {item.base_uom}; jumlah tidak boleh pecahan."
-        else:
-            msg = f"{item.name}: paling banyak {item.decimals} angka di belakang koma."
-        raise ValidationError(msg, field="qty")
-    return base.quantize(allowed)
+    return check_base_qty(item, qty * unit.factor)
 
 
-def check_base_qty(item: Item, qty: Decimal) -> Decimal:
-    """A quantity already in base units: positive, within the base unit's decimals."""
+def check_base_qty(item: Item, qty: Decimal, *, allow_zero: bool = False) -> Decimal:
+    """A quantity already in base units: positive (or zero when counting), within the base
+    unit's decimals."""
     if not isinstance(qty, Decimal):
         qty = parse_qty(qty)
-    if qty <= 0:
+    if qty < 0 or (qty == 0 and not allow_zero):
         raise ValidationError("Jumlah barang harus lebih dari nol.", field="qty")
     if qty > MAX_QTY:
         raise ValidationError("Jumlah barang terlalu besar.", field="qty")
     allowed = Decimal(1).scaleb(-item.decimals)
     if qty != qty.quantize(allowed):
         if item.decimals == 0:
-            msg = f"{item.name} dijual utuh per {item.base_uom}; jumlah tidak boleh pecahan."
+            msg = f"{item.name} dihitung utuh per {item.base_uom}; jumlah tidak boleh pecahan."
         else:
             msg = f"{item.name}: paling banyak {item.decimals} angka di belakang koma."
         raise ValidationError(msg, field="qty")
