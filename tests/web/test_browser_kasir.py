@@ -2,8 +2,9 @@
 by waitress as in test_browser.py): open a shift, scan three barcodes, pay part cash part QRIS,
 open the receipt, refund a line with a pengurus approving, close the shift with a count.
 
-Screenshots and the receipt as PNG land in ``test-artifacts/``; the selling screen at 1366x768
-and 800x1280 also goes to ``docs/screenshots/`` for the README.
+Screenshots and the receipt as PNG land in ``test-artifacts/``; with OUTLET_POS_UPDATE_DOCS=1
+the selling screen at 1366x768 and 800x1280 goes to ``docs/screenshots/`` for the README, so
+an ordinary test run never changes tracked files.
 """
 
 from __future__ import annotations
@@ -32,7 +33,12 @@ from tests.web.test_browser import (  # noqa: F401 - fixtures shared with the ot
 
 pytestmark = pytest.mark.browser
 
-DOCS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+ROOT = Path(__file__).resolve().parents[2]
+DOCS = (
+    ROOT / "docs" / "screenshots"
+    if os.environ.get("OUTLET_POS_UPDATE_DOCS") == "1"
+    else ROOT / "test-artifacts"
+)
 PDFTOPPM = "/usr/bin/pdftoppm"
 DESKTOP = {"width": 1366, "height": 768}
 TABLET = {"width": 800, "height": 1280}
