@@ -28,8 +28,30 @@ from outlet_pos.core.purchasing.models import (
 )
 from outlet_pos.core.sales.models import DocSequence, Payment, Sale, SaleLine, Shift
 from outlet_pos.core.tenancy import BusinessUnit, Cooperative, Outlet
+from outlet_pos.units.simpan_pinjam.models import (
+    AllowanceRun,
+    InterestRun,
+    Loan,
+    LoanInstallment,
+    LoanPayment,
+    LoanProduct,
+    SavingsAccount,
+    SavingsProduct,
+    SavingsSettings,
+    SavingsTxn,
+)
 
 __all__ = [
+    "AllowanceRun",
+    "InterestRun",
+    "Loan",
+    "LoanInstallment",
+    "LoanPayment",
+    "LoanProduct",
+    "SavingsAccount",
+    "SavingsProduct",
+    "SavingsSettings",
+    "SavingsTxn",
     "GoodsReceipt",
     "GoodsReceiptLine",
     "PurchaseOrder",

@@ -35,4 +35,8 @@ class Member(db.Model):
     join_date: Mapped[date] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(12), default="aktif")
     credit_limit: Mapped[int] = mapped_column(BigInteger, default=0)  # kredit belanja
+    heir_name: Mapped[str] = mapped_column(String(200), default="")  # ahli waris
+    heir_relation: Mapped[str] = mapped_column(String(50), default="")
+    left_on: Mapped[date | None] = mapped_column(Date)
+    leave_note: Mapped[str] = mapped_column(String(300), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
