@@ -64,6 +64,17 @@ PERMISSIONS: dict[str, set[str]] = {
     "stock.approve": {"admin", "pengurus"},
     "purchase.manage": {"admin", "pengurus", "bendahara"},
     "sales.report": {"admin", "pengurus", "bendahara", "pengawas", "pendamping"},
+    # Savings and loans (simpan pinjam). Cash moves at the counter, so the cashier registers
+    # members, takes deposits and repayments and pays out approved loans; approving is for
+    # pengurus only, and never by the person who entered the application (checked in code).
+    "member.view": {"admin", "pengurus", "bendahara", "pengawas", "kasir", "pendamping"},
+    "member.manage": {"admin", "pengurus", "bendahara", "kasir"},
+    "savings.transact": {"admin", "pengurus", "bendahara", "kasir"},
+    "loan.apply": {"admin", "pengurus", "bendahara"},
+    "loan.approve": {"admin", "pengurus"},
+    "loan.pay": {"admin", "pengurus", "bendahara", "kasir"},
+    "simpin.manage": {"admin", "pengurus", "bendahara"},
+    "simpin.report": {"admin", "pengurus", "bendahara", "pengawas", "pendamping"},
     "admin.manage": {"admin"},
 }
 

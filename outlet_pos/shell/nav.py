@@ -32,6 +32,16 @@ NAV = [
         ],
     },
     {
+        "title": _l("Simpan pinjam"),
+        "items": [
+            ("simpin.members_list", _l("Anggota"), "☺", "member.view"),
+            ("simpin.loans_list", _l("Pinjaman"), "⊕", "member.view"),
+            ("simpin.wajib", _l("Simpanan wajib"), "◔", "member.view"),
+            ("simpin.reports", _l("Laporan simpan pinjam"), "↗", "simpin.report"),
+            ("simpin.simulator", _l("Simulasi pinjaman"), "≈", "login"),
+        ],
+    },
+    {
         "title": _l("Pembelian"),
         "items": [
             ("bendahara.receipts", _l("Penerimaan barang"), "⇩", "purchase.manage"),

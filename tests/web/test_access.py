@@ -173,7 +173,9 @@ def _counter_records(coop) -> dict:
         return supplier.id, receipt.id, count.id, bill.id
 
     supplier_id, receipt_id, count_id, bill_id = run_transaction(docs)
+    simpin = _simpin_records(coop, shift, cashier)
     return {
+        **simpin,
         "item": item.id,
         "sale": sale.id,
         "shift": shift.id,
@@ -183,6 +185,46 @@ def _counter_records(coop) -> dict:
         "count": count_id,
         "bill": bill_id,
     }
+
+
+def _simpin_records(coop, shift, cashier) -> dict:
+    """A member with a sukarela account and a disbursed loan (simpan pinjam routes)."""
+    from outlet_pos.core.access import User
+    from outlet_pos.core.db import run_transaction
+    from outlet_pos.core.ledger import post
+    from outlet_pos.units.simpan_pinjam import loans, savings
+    from outlet_pos.units.simpan_pinjam.members import register_member
+
+    def action():
+        post(
+            coop,
+            coop.today(),
+            "Hibah",
+            [("112100", 10**9, 0), ("312100", 0, 10**9)],
+            source="manual",
+        )
+        member = register_member(
+            coop, {"name": "Anggota Uji", "nik": "3201011205850001"}, cashier, via="transfer"
+        )
+        account = savings.account_for(coop, member, "sukarela")
+        savings.deposit(coop, account, 50_000, cashier, via="transfer")
+        product = loans.ensure_products(coop)[0]
+        applicant = db.session.scalar(select(User).where(User.username == "r-bendahara"))
+        approver = db.session.scalar(select(User).where(User.username == "r-pengurus"))
+        loan = loans.apply(
+            coop, member, product, 3_000_000, product.min_months, applicant, purpose="Modal usaha"
+        )
+        loans.decide(coop, loan, True, approver)
+        loans.disburse(coop, loan, cashier, via="transfer")
+        return {
+            "member": member.id,
+            "savings": account.id,
+            "loan": loan.id,
+            "loan_product": product.id,
+            "savings_product": account.product_id,
+        }
+
+    return run_transaction(action)
 
 
 def _sample_args(rule, world) -> dict:
@@ -206,6 +248,13 @@ def _sample_args(rule, world) -> dict:
         "outlet_id": world["outlet"],
         "unit_id": world["unit"],
         "membership_id": world["membership"],
+        "member_id": world["member"],
+        "savings_id": world["savings"],
+        "loan_id": world["loan"],
+        "product_id": world["loan_product"],
+        "savings_product_id": world["savings_product"],
+        "year": 2025,
+        "month": 5,
     }
     unknown = set(rule.arguments) - set(samples)
     assert not unknown, f"add a sample value for {unknown} ({rule.endpoint})"

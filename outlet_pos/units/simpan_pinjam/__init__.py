@@ -1,4 +1,5 @@
-"""The savings-and-loans unit (simpan pinjam): members, simpanan, loans, the loan simulator."""
+"""The savings-and-loans unit (simpan pinjam): members, simpanan, loans, the loan simulator,
+and its reports. Its subledger checks join ``outlet-pos verify`` through the core's registry."""
 
 from flask import Blueprint
 
@@ -7,3 +8,13 @@ bp = Blueprint("simpin", __name__, url_prefix="/simpan-pinjam")
 from outlet_pos.units.simpan_pinjam import checks  # noqa: E402
 
 checks.register()
+
+from outlet_pos.units.simpan_pinjam import (  # noqa: E402,F401
+    views_admin,
+    views_documents,
+    views_loans,
+    views_members,
+    views_reports,
+    views_savings,
+    views_simulator,
+)
