@@ -219,3 +219,28 @@ def test_term_deposit_early_withdrawal_penalty(ctx):
     assert acc.status == "ditutup" and acc.balance == 0
     assert balances(w.coop)["419100"] == -100_000  # 1% penalty before maturity
     assert expected_cash(w.shift) == FLOAT + 100_000 + 100_000
+
+
+def test_back_dated_entries_keep_running_balances_in_date_order(ctx):
+    w = build_world(joined_days_ago=40)
+    today = w.coop.today()
+    acc = run_transaction(savings.account_for, w.coop, w.member, "sukarela")
+    run_transaction(savings.deposit, w.coop, acc, 100_000, w.kasir, via="transfer", day=today)
+    # A collector's book entered late: a deposit ten days ago.
+    run_transaction(
+        savings.deposit, w.coop, acc, 30_000, w.kasir, via="transfer", day=today - timedelta(10)
+    )
+    _, rows, closing = savings.statement(acc, None, None)
+    assert [(r.amount, r.balance_after) for r in rows] == [(30_000, 30_000), (100_000, 130_000)]
+    assert closing == acc.balance == 130_000
+    # A back-dated withdrawal that the balance on that day could not cover is refused.
+    with pytest.raises(DomainError, match="pada"):
+        run_transaction(
+            savings.withdraw,
+            w.coop,
+            acc,
+            50_000,
+            w.kasir,
+            via="transfer",
+            day=today - timedelta(5),
+        )

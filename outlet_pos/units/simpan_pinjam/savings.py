@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from fractions import Fraction
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from outlet_pos.core.audit import record
 from outlet_pos.core.db import lock_for_update
@@ -238,6 +238,12 @@ def apply_moves(
                 f"Saldo {account.number} hanya {format_rupiah(account.balance)}; tidak cukup "
                 f"untuk {format_rupiah(-move.amount)}."
             )
+        base, later_min = _balance_on(account.id, day)
+        if base + move.amount < 0 or (later_min is not None and later_min + move.amount < 0):
+            raise DomainError(
+                f"Saldo {account.number} pada {day:%d-%m-%Y} hanya {format_rupiah(base)}; "
+                f"tidak cukup untuk {format_rupiah(-move.amount)}."
+            )
         code = SAVINGS_ACCOUNTS[account.kind]
         debit, credit = (0, move.amount) if move.amount > 0 else (-move.amount, 0)
         lines.append(LineInput(code, debit, credit, unit, account.member_id, account.number))
@@ -256,13 +262,22 @@ def apply_moves(
     for move in moves:
         account = locked[move.account.id]
         account.balance += move.amount
+        # A back-dated transaction (a collector's book entered late, interest dated at month
+        # end) goes into the history at its date: later running balances shift with it.
+        base, _ = _balance_on(account.id, day)
+        db.session.execute(
+            update(SavingsTxn)
+            .where(SavingsTxn.account_id == account.id, SavingsTxn.day > day)
+            .values(balance_after=SavingsTxn.balance_after + move.amount)
+            .execution_options(synchronize_session=False)
+        )
         txn = SavingsTxn(
             cooperative_id=coop.id,
             account_id=account.id,
             day=day,
             kind=move.kind,
             amount=move.amount,
-            balance_after=account.balance,
+            balance_after=base + move.amount,
             memo=(move.memo or memo)[:200],
             entry_id=entry.id,
             shift_id=shift.id if shift else None,
@@ -274,6 +289,22 @@ def apply_moves(
         txns.append(txn)
     db.session.flush()
     return txns
+
+
+def _balance_on(account_id: int, day: date) -> tuple[int, int | None]:
+    """The running balance at the end of ``day`` and the lowest one after it (None if none)."""
+    base = db.session.scalar(
+        select(SavingsTxn.balance_after)
+        .where(SavingsTxn.account_id == account_id, SavingsTxn.day <= day)
+        .order_by(SavingsTxn.day.desc(), SavingsTxn.id.desc())
+        .limit(1)
+    )
+    later = db.session.scalar(
+        select(func.min(SavingsTxn.balance_after)).where(
+            SavingsTxn.account_id == account_id, SavingsTxn.day > day
+        )
+    )
+    return int(base or 0), None if later is None else int(later)
 
 
 def _require_active_member(coop: Cooperative, member_id: int) -> Member:

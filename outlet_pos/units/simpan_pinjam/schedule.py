@@ -10,6 +10,7 @@ principal column always sums to the amount lent.
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
@@ -25,6 +26,7 @@ METHODS = {
 MAX_PRINCIPAL = 10**12  # Rp1 triliun: far above any village loan, far below overflow
 MAX_MONTHS = 360
 MAX_RATE = Decimal(100)
+RATE_TEXT = re.compile(r"^\d{1,3}(\.\d{1,4})?$")
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,12 @@ def check_terms(principal: object, annual_rate: object, months: object, method: 
 def parse_rate(raw: str | None) -> Decimal:
     """A rate typed by a person: ``18``, ``16.5`` or ``16,5``."""
     text = (raw or "").strip().replace(",", ".")
+    # Plain decimals only: an exponent such as 1e-999999999 would pass the range check and
+    # then take forever to turn into an exact fraction.
+    if not RATE_TEXT.match(text):
+        raise ValidationError(
+            "Bunga per tahun harus angka, mis. 18 atau 16,5.", field="annual_rate"
+        )
     try:
         value = Decimal(text)
     except InvalidOperation:
