@@ -168,6 +168,23 @@ def take_all(base_url: str) -> list[str]:
             s.nav("Tutup bulan")
             s.shot("periods.png")
 
+            s.nav("Anggota")
+            s.shot("simpin-members.png")
+            s.page.locator("table.data tbody tr td a").first.click()
+            s.page.wait_for_url(re.compile(r"/anggota/\d+"))
+            s.shot("simpin-member.png")
+            s.nav("Pinjaman")
+            s.shot("simpin-loans.png")
+            s.page.locator("table.data tbody tr td a").first.click()
+            s.page.wait_for_url(re.compile(r"/pinjaman/\d+"))
+            s.shot("simpin-loan.png")
+            s.nav("Simpanan wajib")
+            s.shot("simpin-wajib.png")
+            s.page.goto("/simpan-pinjam/laporan")
+            s.page.locator("main a[href*='/laporan/portofolio']").first.click()
+            s.page.wait_for_load_state("load")
+            s.shot("simpin-portfolio.png")
+
             s.log_out()
             s.log_in("admin")
             s.page.goto("/admin/pengguna")
@@ -181,6 +198,17 @@ def take_all(base_url: str) -> list[str]:
             t.shot("trial-balance-tablet.png")
             problems += t.problems
             t.close()
+
+            phone = Shooter(browser, base_url, {"width": 390, "height": 844})
+            phone.page.goto("/simpan-pinjam/simulasi")
+            phone.page.fill("input[name=principal]", "5.000.000")
+            phone.page.fill("input[name=annual_rate]", "18")
+            phone.page.fill("input[name=months]", "10")
+            phone.page.get_by_role("button", name="Hitung angsuran").click()
+            phone.page.wait_for_load_state("load")
+            phone.shot("simpin-simulator-phone.png")
+            problems += phone.problems
+            phone.close()
         finally:
             browser.close()
     return problems
