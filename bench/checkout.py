@@ -166,6 +166,29 @@ def bench_checkout(coop, user, shift, ids, n: int) -> list[float]:
     return lat
 
 
+def count_statements(coop, user, shift, ids) -> int:
+    """SQL statements one 5-line cash sale sends (BEGIN and COMMIT included): the number the
+    counter's speed follows most closely."""
+    from sqlalchemy import event
+
+    from outlet_pos.core.db import run_transaction
+    from outlet_pos.core.sales.checkout import CartLine, PaymentIn, checkout
+    from outlet_pos.extensions import db
+
+    seen: list[str] = []
+
+    def _count(_conn, _cursor, statement, *_args) -> None:
+        seen.append(statement)
+
+    lines = [CartLine(ids[k], qty=1) for k in range(5)]
+    event.listen(db.engine, "before_cursor_execute", _count)
+    try:
+        run_transaction(checkout, shift, lines, [PaymentIn("tunai", 100_000)], user=user)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", _count)
+    return len(seen) + 1  # + COMMIT, which the DBAPI sends without a cursor
+
+
 def bench_raw_sqlite(path: str, n: int) -> list[float]:
     """The same rows a 5-line cash sale writes, with raw sqlite3 (WAL, synchronous=FULL):
     sequence and head updates, sale, 5 lines, payment, 5 moves + 5 level updates, entry and
@@ -311,6 +334,7 @@ def main() -> None:
         bench_checkout(coop, user, shift, ids, 20)  # warm up
         svc = bench_checkout(coop, user, shift, ids, args.sales)
         show(f"checkout() 5-line cash sale ({args.sales} sales)", svc)
+        print(f"{'SQL statements per sale':<52} {count_statements(coop, user, shift, ids):7d}")
         if db.engine.dialect.name == "sqlite":
             coop_id = coop.id
             db.session.remove()

@@ -20,8 +20,10 @@ from datetime import UTC, datetime
 from typing import TypeVar
 
 from sqlalchemy import event
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.orm import make_transient_to_detached
 
 from outlet_pos.extensions import db
 
@@ -118,3 +120,20 @@ def lock_for_update(stmt):
     """Add ``FOR UPDATE`` where it means something (PostgreSQL); SQLite is already serialised
     by BEGIN IMMEDIATE, and there ``with_for_update()`` would compile to nothing anyway."""
     return stmt if is_sqlite() else stmt.with_for_update()
+
+
+def pk(obj) -> int:
+    """The primary key of an ORM object (or an id given as is) without loading the row: after
+    a commit every object is expired, and reading ``obj.id`` would cost a SELECT."""
+    if isinstance(obj, int):
+        return obj
+    identity = sa_inspect(obj).identity
+    return identity[0] if identity else obj.id
+
+
+def attach_written(model: type[T], values: dict) -> T:
+    """Hand back the row a Core INSERT just wrote as a persistent ORM object, without a
+    SELECT. ``values`` must hold every column (the ones left out load lazily on access)."""
+    obj = model(**values)
+    make_transient_to_detached(obj)
+    return db.session.merge(obj, load=False)

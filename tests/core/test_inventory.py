@@ -201,3 +201,87 @@ def test_items_refuse_duplicate_skus_and_barcodes(setting):
             units=[UnitSpec("dus", Decimal(10), 1, 1)],
         )
     assert db.session.scalar(select(func.count(Item.id))) == 1
+
+
+def _stock_state(loc):
+    """Levels, batch levels and sale moves at one location, as plain values."""
+    from outlet_pos.core.inventory.models import BatchLevel
+
+    levels = db.session.execute(
+        select(StockLevel.item_id, StockLevel.on_hand, StockLevel.value)
+        .where(StockLevel.location_id == loc.id)
+        .order_by(StockLevel.item_id)
+    ).all()
+    batches = db.session.execute(
+        select(BatchLevel.batch_id, BatchLevel.on_hand)
+        .where(BatchLevel.location_id == loc.id)
+        .order_by(BatchLevel.batch_id)
+    ).all()
+    moves = db.session.execute(
+        select(StockMove.item_id, StockMove.batch_id, StockMove.qty, StockMove.value)
+        .where(StockMove.location_id == loc.id, StockMove.kind == "sale")
+        .order_by(StockMove.item_id, StockMove.id)
+    ).all()
+    return [tuple(r) for r in levels], [tuple(r) for r in batches], [tuple(r) for r in moves]
+
+
+def _two_shelves(setting):
+    """Three items with awkward averages (one batch-tracked), stocked the same way on two
+    shelves."""
+    coop, unit, loc = setting
+    outlet = db.session.scalar(select(Outlet).where(Outlet.cooperative_id == coop.id))
+    other = run_transaction(save_location, coop, outlet, "GDG", "Gudang", unit)
+    items = [make_item(coop, unit, sku=f"M{k}") for k in range(2)]
+    items.append(make_item(coop, unit, decimals=0, batch=True, sku="MB"))
+    for shelf in (loc, other):
+        run_transaction(receive, shelf, items[0], Decimal("7.5"), 10_001, day=D, source="t")
+        run_transaction(receive, shelf, items[1], Decimal(3), 1_000, day=D, source="t")
+        for code, expiry in (("LATE", date(2025, 12, 1)), ("EARLY", date(2025, 6, 1))):
+            run_transaction(
+                receive, shelf, items[2], Decimal(4), 997, day=D, source="t", batch=code,
+                expiry=expiry,
+            )  # fmt: skip
+    return loc, other, items
+
+
+def test_issue_many_moves_and_costs_exactly_as_one_issue_per_line(setting):
+    from outlet_pos.core.inventory.services import IssueLine, issue_many
+
+    loc, other, items = _two_shelves(setting)
+    # One cart, out of item order, one item twice: (item index, base qty).
+    cart = [(1, "1.25"), (0, "2.5"), (2, "5"), (1, "1.75"), (0, "0.125")]
+    in_item_order = sorted(range(len(cart)), key=lambda i: (items[cart[i][0]].id, i))
+    expected = run_transaction(
+        lambda: [
+            issue(loc, items[cart[i][0]], Decimal(cart[i][1]), day=D, source="s")
+            for i in in_item_order
+        ]
+    )
+    got = run_transaction(
+        issue_many,
+        [IssueLine(items[k], other.id, Decimal(q)) for k, q in cart],
+        day=D,
+        source="s",
+    )
+    assert [got[i] for i in in_item_order] == expected
+    one, many = _stock_state(loc), _stock_state(other)
+    assert [lv[1:] for lv in many[0]] == [lv[1:] for lv in one[0]]
+    assert [b[1] for b in many[1]] == [b[1] for b in one[1]]
+    assert [m[2:] for m in many[2]] == [m[2:] for m in one[2]]
+    assert [c.qty for c in got[2]] == [4, 1]  # FEFO: EARLY first, then LATE
+
+
+def test_issue_many_refuses_the_first_short_item_in_item_order_and_writes_nothing(setting):
+    from outlet_pos.core.inventory.services import IssueLine, issue_many
+
+    loc, _other, items = _two_shelves(setting)
+    before = _stock_state(loc)
+    lines = [
+        IssueLine(items[1], loc.id, Decimal(2)),
+        IssueLine(items[0], loc.id, Decimal(5)),
+        IssueLine(items[1], loc.id, Decimal(2)),  # 4 of 3: short
+        IssueLine(items[0], loc.id, Decimal(5)),  # 10 of 7,5: short, and first by item
+    ]
+    with pytest.raises(DomainError, match=r"Stok tidak cukup: Barang M0 tersisa 2,5 kg"):
+        run_transaction(issue_many, lines, day=D, source="s")
+    assert _stock_state(loc) == before

@@ -4,16 +4,49 @@ from __future__ import annotations
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from sqlalchemy import inspect
 
+from outlet_pos.core.inventory.catalog import SEARCH_INDEXES, SEARCH_TABLE
 from outlet_pos.extensions import db
+
+
+def _not_search_index(name, type_, _parent_names) -> bool:
+    """The product search index lives outside the models (migration 0004_search): the FTS5
+    table and its shadow tables on SQLite, the pg_trgm indexes on PostgreSQL."""
+    if type_ == "table":
+        return not (name == SEARCH_TABLE or name.startswith(f"{SEARCH_TABLE}_"))
+    if type_ == "index":
+        return name not in SEARCH_INDEXES
+    return True
 
 
 def test_the_migrated_schema_matches_the_models(app):
     with app.app_context():
         with db.engine.connect() as conn:
-            ctx = MigrationContext.configure(conn, opts={"compare_type": True})
+            ctx = MigrationContext.configure(
+                conn, opts={"compare_type": True, "include_name": _not_search_index}
+            )
             diff = compare_metadata(ctx, db.metadata)
     assert diff == []
+
+
+def test_the_migrations_build_the_search_index(app):
+    """SQLite: the FTS5 trigram table (its sync: tests/core/test_search.py). PostgreSQL: the
+    trigram indexes, wherever pg_trgm is available."""
+    with app.app_context():
+        with db.engine.begin() as conn:
+            if conn.dialect.name == "postgresql":
+                if conn.exec_driver_sql(
+                    "SELECT 1 FROM pg_available_extensions WHERE name = 'pg_trgm'"
+                ).scalar():
+                    names = set(
+                        conn.exec_driver_sql(
+                            "SELECT indexname FROM pg_indexes WHERE tablename = 'item'"
+                        ).scalars()
+                    )
+                    assert set(SEARCH_INDEXES) <= names
+                return
+            assert SEARCH_TABLE in inspect(conn).get_table_names()
 
 
 def test_the_database_is_at_the_latest_migration(app):

@@ -5,10 +5,13 @@ Used by the item pages, the CSV/Excel import and the demo, so each builds items 
 
 from __future__ import annotations
 
+import weakref
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import bindparam, column, func, or_, select, table, union
+from sqlalchemy.engine import Engine
 
 from outlet_pos.core.audit import record
 from outlet_pos.core.errors import NotFound, ValidationError
@@ -194,27 +197,62 @@ def find_by_barcode(coop: Cooperative, code: str) -> tuple[Item, ItemUnit] | Non
     return (row.item, row.item_unit) if row else None
 
 
+# Search indexes made by migration 0004_search, outside the models: FTS5 (trigram) on SQLite,
+# pg_trgm GIN indexes on PostgreSQL. The schema-compare test leaves these names out.
+SEARCH_TABLE = "item_search"
+SEARCH_INDEXES = ("ix_item_name_trgm", "ix_item_sku_trgm")
+_FTS = table(SEARCH_TABLE, column(SEARCH_TABLE), column("rowid"))
+_fts_engines: weakref.WeakSet[Engine] = weakref.WeakSet()
+
+
+def _has_fts() -> bool:
+    """Whether this SQLite database has the trigram index (remembered once seen: it is made
+    by a migration and never goes away while the app runs)."""
+    engine = db.engine
+    if engine in _fts_engines:
+        return True
+    found = db.session.connection().exec_driver_sql(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (SEARCH_TABLE,)
+    )
+    if found.scalar():
+        _fts_engines.add(engine)
+        return True
+    return False
+
+
+def _matching(coop: Cooperative, text: str):
+    """Name or SKU containing ``text`` (any case), or a barcode equal to it, answered from
+    the search index where there is one.
+
+    SQLite: the FTS5 trigram table finds rows holding the text as a substring, exactly what
+    ``lower(name) LIKE '%text%'`` finds, without reading every item; it needs 3+ characters
+    and takes ``%``/``_`` literally, so shorter or wildcard text keeps the LIKE scan. The
+    matches and the barcode hit are one UNION, so SQLite starts from them, not from the
+    cooperative's every item. PostgreSQL: the scan's own expressions, ``lower(name)``
+    and ``lower(sku)``, carry pg_trgm GIN indexes, used where the planner finds them cheaper.
+    """
+    barcode = select(ItemBarcode.item_id).where(
+        ItemBarcode.cooperative_id == coop.id, ItemBarcode.code == text
+    )
+    like = f"%{text.lower()}%"
+    sqlite = db.engine.dialect.name == "sqlite"
+    if sqlite and len(text) >= 3 and not set(text) & {"%", "_"} and _has_fts():
+        phrase = '"' + text.replace('"', '""') + '"'
+        found = select(_FTS.c.rowid).where(_FTS.c[SEARCH_TABLE].match(phrase))
+        return Item.id.in_(union(found, barcode))
+    return or_(
+        func.lower(Item.name).like(like), func.lower(Item.sku).like(like), Item.id.in_(barcode)
+    )
+
+
 def search_items(coop: Cooperative, text: str, limit: int = 20) -> list[Item]:
     """Items whose name, SKU or barcode matches, active first; the counter's type-ahead."""
     text = (text or "").strip()[:60]
     if not text:
         return []
-    like = f"%{text.lower()}%"
     stmt = (
         select(Item)
-        .where(
-            Item.cooperative_id == coop.id,
-            Item.active.is_(True),
-            or_(
-                func.lower(Item.name).like(like),
-                func.lower(Item.sku).like(like),
-                Item.id.in_(
-                    select(ItemBarcode.item_id).where(
-                        ItemBarcode.cooperative_id == coop.id, ItemBarcode.code == text
-                    )
-                ),
-            ),
-        )
+        .where(Item.cooperative_id == coop.id, Item.active.is_(True), _matching(coop, text))
         .order_by(func.lower(Item.name))
         .limit(limit)
     )
@@ -268,3 +306,29 @@ def default_location(coop: Cooperative, outlet: Outlet, unit: BusinessUnit | Non
     if rows:
         return rows[0]
     return save_location(coop, outlet, f"{outlet.code}-TOKO", f"Toko {outlet.name}")
+
+
+_SHELVES = (
+    select(Location.id, Location.unit_id)
+    .where(
+        Location.cooperative_id == bindparam("coop"),
+        Location.outlet_id == bindparam("outlet"),
+        Location.active.is_(True),
+    )
+    .order_by(Location.id)
+)
+
+
+def shelf_locations(coop_id: int, outlet_id: int) -> Callable[[int | None], int | None]:
+    """unit id -> id of the shelf the counter sells from, by the rule of ``default_location``
+    (the unit's location at the outlet, else the general store, else the first), read with
+    one prebuilt query for the whole cart; None when the outlet has no location yet (then
+    ``default_location`` creates the general store)."""
+    rows = db.session.connection().execute(_SHELVES, {"coop": coop_id, "outlet": outlet_id}).all()
+    general = next((loc_id for loc_id, unit in rows if unit is None), None)
+    fallback = general if general is not None else (rows[0][0] if rows else None)
+    by_unit: dict[int, int] = {}
+    for loc_id, unit in rows:
+        if unit is not None:
+            by_unit.setdefault(unit, loc_id)
+    return lambda unit_id: by_unit.get(unit_id, fallback)

@@ -14,9 +14,11 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, insert, select, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm.util import identity_key
 
+from outlet_pos.core.db import utcnow
 from outlet_pos.core.errors import DomainError, ValidationError
 from outlet_pos.core.inventory.models import (
     Batch,
@@ -243,7 +245,11 @@ def issue_cost(level: StockLevel, qty: Decimal) -> int:
     so the inventory account always equals the sum of stock values exactly."""
     if qty == level.on_hand:
         return level.value
-    return round_half_up(Fraction(level.value) * Fraction(qty) / Fraction(level.on_hand))
+    return _average_cost(level.value, level.on_hand, qty)
+
+
+def _average_cost(value: int, on_hand: Decimal, qty: Decimal) -> int:
+    return round_half_up(Fraction(value) * Fraction(qty) / Fraction(on_hand))
 
 
 def issue(
@@ -321,6 +327,121 @@ def issue(
         out.append(Issued(bl.batch_id if bl else None, take, cost))
     # No flush here: the next query autoflushes and the commit flushes the rest, so a
     # five-line sale pays for one flush instead of five.
+    return out
+
+
+@dataclass(frozen=True)
+class IssueLine:
+    """One line of a multi-line issue (a sale's cart). ``item`` is an ORM Item or any object
+    with its columns (a sale reads them with one Core query); ``qty`` is in base units."""
+
+    item: Item
+    location_id: int
+    qty: Decimal
+    batch_id: int | None = None
+
+
+class _Q:
+    """Prebuilt statements of ``issue_many``, the counter's stock path: built once, executed
+    with bound parameters on the session's connection, no ORM unit of work per line."""
+
+    _lv = StockLevel.__table__
+    _levels = (
+        select(_lv.c.id, _lv.c.item_id, _lv.c.location_id, _lv.c.on_hand, _lv.c.value)
+        .where(tuple_(_lv.c.item_id, _lv.c.location_id).in_(bindparam("pairs", expanding=True)))
+        # The fixed order every stock lock is taken in: two carts never wait on each other
+        # in a circle.
+        .order_by(_lv.c.item_id, _lv.c.location_id)
+    )
+    levels = _levels
+    levels_pg = _levels.with_for_update()
+    set_level = (
+        update(_lv)
+        .where(_lv.c.id == bindparam("level_id"))
+        .values(on_hand=bindparam("new_on_hand"), value=bindparam("new_value"))
+    )
+    insert_moves = insert(StockMove.__table__)
+
+
+def issue_many(
+    lines: list[IssueLine], *, day: date, source: str, kind: str = "sale"
+) -> list[list[Issued]]:
+    """Issue several lines as ``issue`` would one by one (same checks, costs and messages),
+    with a handful of statements instead of four per line.
+
+    All the stock levels of the lines are locked by ONE ``SELECT ... FOR UPDATE`` in
+    (item, location) order, so two cashiers selling the same goods queue instead of
+    deadlocking; lines are then applied in item order (a short item is reported as the
+    one-by-one issue would report it), the levels updated and the moves inserted with one
+    executemany each. Batch-tracked items keep their FEFO path through ``issue`` (their
+    levels are already locked here). Returns the chunks per line, in the order of ``lines``.
+    """
+    # Core statements do not autoflush: write any pending ORM change first, so the levels
+    # read here are the transaction's own.
+    db.session.flush()
+    conn = db.session.connection()
+    lock = _Q.levels_pg if conn.dialect.name == "postgresql" else _Q.levels
+    pairs = sorted({(ln.item.id, ln.location_id) for ln in lines})
+    levels = {
+        (row.item_id, row.location_id): [row.id, row.on_hand, row.value]
+        for row in conn.execute(lock, {"pairs": pairs})
+    }
+    out: list[list[Issued]] = [[] for _ in lines]
+    moves: list[dict] = []
+    touched: set[tuple[int, int]] = set()
+    now = utcnow()
+    for idx in sorted(range(len(lines)), key=lambda i: (lines[i].item.id, i)):
+        line = lines[idx]
+        item = line.item
+        if item.track_batch:
+            location = db.session.get(Location, line.location_id)
+            orm_item = item if isinstance(item, Item) else db.session.get(Item, item.id)
+            out[idx] = issue(
+                location, orm_item, line.qty, day=day, source=source, kind=kind,
+                batch_id=line.batch_id,
+            )  # fmt: skip
+            continue
+        if line.batch_id is not None:
+            raise ValidationError(f"{item.name} tidak dilacak per batch.", field="batch")
+        qty = check_base_qty(item, line.qty)
+        level = levels.get((item.id, line.location_id))
+        on_hand = level[1] if level else Decimal(0)
+        if qty > on_hand:
+            raise InsufficientStock(
+                f"Stok tidak cukup: {item.name} tersisa {fmt_qty(on_hand)} {item.base_uom}.",
+                field="qty",
+            )
+        cost = level[2] if qty == on_hand else _average_cost(level[2], on_hand, qty)
+        level[1] -= qty
+        level[2] -= cost
+        touched.add((item.id, line.location_id))
+        moves.append(
+            {
+                "cooperative_id": item.cooperative_id,
+                "item_id": item.id,
+                "location_id": line.location_id,
+                "batch_id": None,
+                "qty": -qty,
+                "value": -cost,
+                "kind": kind,
+                "source": source[:64],
+                "date": day,
+                "created_at": now,
+            }
+        )
+        out[idx] = [Issued(None, qty, cost)]
+    if touched:
+        rows = [levels[key] for key in sorted(touched)]
+        conn.execute(
+            _Q.set_level,
+            [{"level_id": lid, "new_on_hand": q, "new_value": v} for lid, q, v in rows],
+        )
+        conn.execute(_Q.insert_moves, moves)
+        # An ORM copy of a level loaded earlier in this transaction would now be stale.
+        for lid, _q, _v in rows:
+            cached = db.session.identity_map.get(identity_key(StockLevel, lid))
+            if cached is not None:
+                db.session.expire(cached)
     return out
 
 

@@ -44,6 +44,11 @@ CONTROLLED_ACCOUNTS = {
     "114100": "Akun persediaan hanya berubah lewat penerimaan barang, penjualan atau stok opname.",
     "114200": "Akun persediaan pupuk hanya berubah lewat dokumen persediaan.",
     "113200": "Piutang anggota hanya berubah lewat penjualan kredit dan pelunasannya.",
+    "113300": "Piutang pinjaman hanya berubah lewat pencairan, angsuran atau hapus buku pinjaman.",
+    "211200": "Simpanan sukarela hanya berubah lewat transaksi simpanan anggota.",
+    "211300": "Simpanan berjangka hanya berubah lewat transaksi simpanan anggota.",
+    "311100": "Simpanan pokok hanya berubah lewat transaksi simpanan anggota.",
+    "311200": "Simpanan wajib hanya berubah lewat transaksi simpanan anggota.",
 }
 DOCUMENT_SOURCES = {
     "sale": "Jurnal penjualan dikoreksi lewat retur penjualan, bukan dibalik di sini.",
@@ -51,6 +56,9 @@ DOCUMENT_SOURCES = {
     "shift": "Jurnal shift kasir tidak dapat dibalik di sini.",
     "purchase": "Jurnal pembelian dikoreksi lewat retur pembelian, bukan dibalik di sini.",
     "stock": "Jurnal persediaan dikoreksi lewat stok opname, bukan dibalik di sini.",
+    "savings": "Jurnal simpanan dikoreksi lewat transaksi simpanan, bukan dibalik di sini.",
+    "loan": "Jurnal pinjaman dikoreksi lewat transaksi pinjaman, bukan dibalik di sini.",
+    "credit": "Jurnal pelunasan kredit belanja tidak dapat dibalik di sini.",
 }
 
 
@@ -265,6 +273,9 @@ class _Q:
     max_seq = select(func.max(JournalEntry.seq)).where(
         JournalEntry.cooperative_id == _coop, JournalEntry.year == bindparam("year")
     )
+    units = select(BusinessUnit.id).where(
+        BusinessUnit.cooperative_id == _coop, BusinessUnit.id.in_(bindparam("ids", expanding=True))
+    )
     insert_entry = insert(JournalEntry.__table__).returning(JournalEntry.__table__.c.id)
     insert_lines = insert(JournalLine.__table__)
     update_head = (
@@ -282,14 +293,9 @@ def _resolve_units(coop_id: int, raw: list) -> dict[int | None, int | None]:
     ids = {_unit_key(u) for u in raw} - {None}
     found: dict[int | None, int | None] = {}
     if ids:
-        found = {
-            uid: uid
-            for uid in db.session.scalars(
-                select(BusinessUnit.id).where(
-                    BusinessUnit.id.in_(ids), BusinessUnit.cooperative_id == coop_id
-                )
-            )
-        }
+        # On the connection, like the rest of post(): no autoflush, no ORM query per entry.
+        rows = db.session.connection().execute(_Q.units, {"coop": coop_id, "ids": sorted(ids)})
+        found = {uid: uid for (uid,) in rows}
     if ids - set(found):
         raise ValidationError("Unit usaha tidak dikenal di koperasi ini.")
     found[None] = None

@@ -6,30 +6,59 @@ A rolled-back transaction rolls its increment back too, so numbers never skip; t
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from outlet_pos.core.sales.models import DocSequence
 from outlet_pos.extensions import db
 
 
-def next_value(coop_id: int, name: str, key: str) -> int:
-    dialect = db.session.get_bind().dialect.name
-    stmt = select(DocSequence).where(
-        DocSequence.cooperative_id == coop_id, DocSequence.name == name, DocSequence.key == key
+class _Q:
+    """Prebuilt statements: every sale takes a number, so this sits on the counter's hot path.
+
+    ``UPDATE ... RETURNING`` increments and reads in one statement; on PostgreSQL the UPDATE
+    itself holds the row lock until commit (what ``SELECT ... FOR UPDATE`` + UPDATE did in
+    two round trips), and SQLite is serialised by BEGIN IMMEDIATE.
+    """
+
+    _t = DocSequence.__table__
+    _where = (
+        (_t.c.cooperative_id == bindparam("seq_coop"))
+        & (_t.c.name == bindparam("seq_name"))
+        & (_t.c.key == bindparam("seq_key"))
     )
-    if dialect == "postgresql":
-        stmt = stmt.with_for_update()
-    stmt = stmt.execution_options(populate_existing=True)
-    row = db.session.execute(stmt).scalar_one_or_none()
-    if row is None:
-        mod = postgresql if dialect == "postgresql" else sqlite
-        db.session.execute(
-            mod.insert(DocSequence.__table__)
-            .values(cooperative_id=coop_id, name=name, key=key, last_value=0)
-            .on_conflict_do_nothing(index_elements=["cooperative_id", "name", "key"])
+    bump = (
+        update(_t).where(_where).values(last_value=_t.c.last_value + 1).returning(_t.c.last_value)
+    )
+    create_sqlite = (
+        sqlite.insert(_t)
+        .values(
+            cooperative_id=bindparam("seq_coop"),
+            name=bindparam("seq_name"),
+            key=bindparam("seq_key"),
         )
-        row = db.session.execute(stmt).scalar_one()
-    row.last_value += 1
-    db.session.flush()
-    return row.last_value
+        .on_conflict_do_nothing(index_elements=["cooperative_id", "name", "key"])
+    )
+    create_pg = (
+        postgresql.insert(_t)
+        .values(
+            cooperative_id=bindparam("seq_coop"),
+            name=bindparam("seq_name"),
+            key=bindparam("seq_key"),
+        )
+        .on_conflict_do_nothing(index_elements=["cooperative_id", "name", "key"])
+    )
+
+
+def next_value(coop_id: int, name: str, key: str) -> int:
+    """The next number of the counter, created at 0 on first use (insert-or-ignore, so two
+    first uses at once cannot make two rows)."""
+    conn = db.session.connection()
+    params = {"seq_coop": coop_id, "seq_name": name, "seq_key": key}
+    value = conn.execute(_Q.bump, params).scalar()
+    if value is None:
+        conn.execute(
+            _Q.create_pg if conn.dialect.name == "postgresql" else _Q.create_sqlite, params
+        )
+        value = conn.execute(_Q.bump, params).scalar_one()
+    return value

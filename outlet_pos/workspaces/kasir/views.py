@@ -98,15 +98,33 @@ def _fail(exc: DomainError):
     return jsonify({"error": exc.message, "field": exc.field}), status
 
 
-def _sell(coop: Cooperative, user: User, cart: services.CartRequest, approver_id: int | None):
+def _answer(sale: Sale) -> dict:
+    """What the selling screen needs after a sale, read while the transaction still holds
+    the sale: no second transaction (on SQLite a second write lock) just to reload it."""
+    return {
+        "sale_id": sale.id,
+        "number": sale.number,
+        "total": sale.total,
+        "change": sale.change_amount,
+        "receipt_url": url_for("kasir.receipt_pdf", sale_id=sale.id, width=58),
+        "receipt_url_80": url_for("kasir.receipt_pdf", sale_id=sale.id, width=80),
+        "detail_url": url_for("kasir.sale_detail", sale_id=sale.id),
+    }
+
+
+def _first_sale_id(coop: Cooperative, key: str) -> int | None:
+    return db.session.connection().scalar(
+        select(Sale.id).where(Sale.cooperative_id == coop.id, Sale.idempotency_key == key)
+    )
+
+
+def _sell(
+    coop: Cooperative, user: User, cart: services.CartRequest, approver_id: int | None
+) -> dict:
     if cart.idempotency_key:  # a retried submit: the first answer, nothing audited twice
-        first = db.session.scalar(
-            select(Sale.id).where(
-                Sale.cooperative_id == coop.id, Sale.idempotency_key == cart.idempotency_key
-            )
-        )
+        first = _first_sale_id(coop, cart.idempotency_key)
         if first is not None:
-            return first
+            return _answer(db.session.get(Sale, first))
     shift = services.current_shift(coop, user)
     if shift is None:
         raise DomainError("Anda belum membuka shift; buka shift dulu.", field="shift")
@@ -123,7 +141,7 @@ def _sell(coop: Cooperative, user: User, cart: services.CartRequest, approver_id
     )  # fmt: skip
     if approver is not None:
         services.audit_approval(coop, approver, user, "diskon/harga", sale.number)
-    return sale.id
+    return _answer(sale)
 
 
 @bp.route("/bayar", methods=["POST"])
@@ -145,27 +163,13 @@ def checkout_json():
             return jsonify({"error": approval.message, "field": "approver"}), 403
         approver_id = approval.user.id
     try:
-        sale_id = run_transaction(_sell, coop, user, cart, approver_id)
+        answer = run_transaction(_sell, coop, user, cart, approver_id)
     except DomainError as exc:
         return _fail(exc)
     except IntegrityError:
         # A double submit raced this one to the same key: the first sale is the answer.
-        sale_id = db.session.scalar(
-            select(Sale.id).where(
-                Sale.cooperative_id == coop.id, Sale.idempotency_key == cart.idempotency_key
-            )
-        )
-        if not cart.idempotency_key or sale_id is None:
+        sale_id = _first_sale_id(coop, cart.idempotency_key) if cart.idempotency_key else None
+        if sale_id is None:
             raise
-    sale = db.session.get(Sale, sale_id)
-    return jsonify(
-        {
-            "sale_id": sale.id,
-            "number": sale.number,
-            "total": sale.total,
-            "change": sale.change_amount,
-            "receipt_url": url_for("kasir.receipt_pdf", sale_id=sale.id, width=58),
-            "receipt_url_80": url_for("kasir.receipt_pdf", sale_id=sale.id, width=80),
-            "detail_url": url_for("kasir.sale_detail", sale_id=sale.id),
-        }
-    )
+        answer = _answer(db.session.get(Sale, sale_id))
+    return jsonify(answer)
