@@ -85,6 +85,10 @@ def run_migrations_online():
                 logger.info('No changes in schema detected.')
 
     conf_args = current_app.extensions['migrate'].configure_args
+    if conf_args.get("include_name") is None:
+        from outlet_pos.core.inventory.catalog import outside_search_index
+
+        conf_args["include_name"] = outside_search_index
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
 

@@ -6,18 +6,14 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 
-from outlet_pos.core.inventory.catalog import SEARCH_INDEXES, SEARCH_TABLE
+from outlet_pos.core.inventory.catalog import (
+    SEARCH_INDEXES,
+    SEARCH_TABLE,
+    outside_search_index,
+)
 from outlet_pos.extensions import db
 
-
-def _not_search_index(name, type_, _parent_names) -> bool:
-    """The product search index lives outside the models (migration 0004_search): the FTS5
-    table and its shadow tables on SQLite, the pg_trgm indexes on PostgreSQL."""
-    if type_ == "table":
-        return not (name == SEARCH_TABLE or name.startswith(f"{SEARCH_TABLE}_"))
-    if type_ == "index":
-        return name not in SEARCH_INDEXES
-    return True
+_not_search_index = outside_search_index
 
 
 def test_the_migrated_schema_matches_the_models(app):
