@@ -244,3 +244,9 @@ def test_back_dated_entries_keep_running_balances_in_date_order(ctx):
             via="transfer",
             day=today - timedelta(5),
         )
+
+
+def test_accounts_open_on_their_first_transaction_date(ctx):
+    w = build_world(joined_days_ago=30)
+    pokok = savings.account_for(w.coop, w.member, "pokok")
+    assert pokok.opened_on == w.member.join_date == w.coop.today() - timedelta(days=30)

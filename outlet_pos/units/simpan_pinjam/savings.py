@@ -262,6 +262,8 @@ def apply_moves(
     for move in moves:
         account = locked[move.account.id]
         account.balance += move.amount
+        # Opened on first use, which may be back-dated (a member's joining day, a late book).
+        account.opened_on = min(account.opened_on, day)
         # A back-dated transaction (a collector's book entered late, interest dated at month
         # end) goes into the history at its date: later running balances shift with it.
         base, _ = _balance_on(account.id, day)
