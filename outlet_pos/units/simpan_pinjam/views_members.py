@@ -3,6 +3,8 @@ about them, changes, and leaving with the settlement."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from sqlalchemy import func, select
 
@@ -32,6 +34,15 @@ from outlet_pos.units.simpan_pinjam.views_common import act, my_shift, user
 @bp.app_template_global()
 def has_endpoint(name: str) -> bool:
     return name in current_app.view_functions
+
+
+@bp.app_template_filter("pct")
+def pct(value) -> str:
+    """A rate as people write it: ``18``, ``16,5`` (not ``18.0000``)."""
+    if value is None:
+        return ""
+    text = f"{Decimal(str(value)).normalize():f}"
+    return text.replace(".", ",")
 
 
 @bp.route("/anggota")
