@@ -146,3 +146,22 @@ def test_simpin_pages_render(app, web_coop, web_user, login):
         resp = client.get(path)
         assert resp.status_code == 200, path
         assert "Simpan pinjam" in resp.get_data(as_text=True) or path
+
+
+def test_wajib_billing_sheet_pdf_and_excel(app, web_coop, web_user, login):
+    import io
+
+    from openpyxl import load_workbook
+
+    _setup(app, web_coop, web_user)
+    client = app.test_client()
+    login(client, "kasir1")
+    client.post("/simpan-pinjam/anggota/baru", data={
+        "name": "Made Ayu", "nik": "5103014506850004", "desa": "Canggu", "via": "tunai",
+        "pay_pokok": "y"})  # fmt: skip
+    pdf = client.get("/simpan-pinjam/wajib?fmt=pdf")
+    assert pdf.status_code == 200 and pdf.data[:4] == b"%PDF"
+    xlsx = client.get("/simpan-pinjam/wajib?fmt=xlsx")
+    sheet = load_workbook(io.BytesIO(xlsx.data)).active
+    values = [c for row in sheet.iter_rows(values_only=True) for c in row]
+    assert "Made Ayu" in values and 20_000 in values

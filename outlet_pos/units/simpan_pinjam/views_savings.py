@@ -8,12 +8,13 @@ from datetime import date
 from flask import flash, redirect, render_template, request, url_for
 
 from outlet_pos.core.access import requires
+from outlet_pos.core.documents import Column
 from outlet_pos.core.errors import DomainError, ValidationError
 from outlet_pos.core.parties import Member
 from outlet_pos.core.tenancy import get_scoped_or_404, require_cooperative
 from outlet_pos.extensions import db
 from outlet_pos.money import format_rupiah
-from outlet_pos.units.simpan_pinjam import bp, savings
+from outlet_pos.units.simpan_pinjam import bp, reports, savings
 from outlet_pos.units.simpan_pinjam.common import VIAS
 from outlet_pos.units.simpan_pinjam.forms import form_amount, form_int, form_via
 from outlet_pos.units.simpan_pinjam.models import (
@@ -163,6 +164,30 @@ def savings_detail(savings_id: int):
     )  # fmt: skip
 
 
+def wajib_billing_table(rows: list, amount: int) -> reports.Table:
+    """The collector's billing sheet: who owes wajib, how much, by desa, with a column to
+    sign when paid."""
+    ordered = sorted(rows, key=lambda r: (r.member.desa.lower(), r.member.member_number))
+    return reports.Table(
+        columns=[
+            Column("No. anggota", 0.11), Column("Nama", 0.22), Column("Desa", 0.14),
+            Column("HP", 0.13), Column("Bln", 0.05, "right"),
+            Column("Tunggakan", 0.12, "right"), Column("Per bulan", 0.11, "right"),
+            Column("Paraf", 0.12),
+        ],
+        rows=[
+            [r.member.member_number, r.member.name, r.member.desa, r.member.phone,
+             r.months_behind, r.arrears, amount, ""]
+            for r in ordered
+        ],
+        totals=["", "Jumlah", "", "", sum(r.months_behind for r in ordered),
+                sum(r.arrears for r in ordered), "", ""],
+        notes=[f"Simpanan wajib {format_rupiah(amount)} per bulan. Tunggakan dihitung dari "
+               "bulan bergabung sampai bulan ini."],
+        landscape=True,
+    )  # fmt: skip
+
+
 @bp.route("/wajib")
 @requires("member.view")
 def wajib():
@@ -170,6 +195,14 @@ def wajib():
     rows = savings.wajib_status(coop)
     only = request.args.get("tunggakan", "1") == "1"
     shown = [r for r in rows if r.arrears > 0] if only else rows
+    if request.args.get("fmt") in ("pdf", "xlsx"):
+        from outlet_pos.formatting import tanggal
+        from outlet_pos.units.simpan_pinjam.views_reports import _export
+
+        table = wajib_billing_table(shown, coop.simpanan_wajib_amount)
+        day = coop.today()
+        return _export(coop, table, "Daftar Tagihan Simpanan Wajib", f"Per {tanggal(day)}",
+                       f"tagihan-wajib-{day:%Y%m%d}")  # fmt: skip
     return render_template(
         "simpin/wajib.html", rows=shown, only=only, amount=coop.simpanan_wajib_amount,
         total_arrears=sum(r.arrears for r in rows), behind=sum(1 for r in rows if r.arrears),
