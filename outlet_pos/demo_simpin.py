@@ -33,7 +33,16 @@ from outlet_pos.core.sales.models import Shift
 from outlet_pos.core.sales.shifts import cash_movement, close_shift, expected_cash, open_shift
 from outlet_pos.core.tenancy import Cooperative, Outlet
 from outlet_pos.extensions import db
-from outlet_pos.units.simpan_pinjam import loan_risk, loans, savings
+from outlet_pos.units.simpan_pinjam import (
+    interest,
+    loan_products,
+    loan_risk,
+    loans,
+    repayment,
+    savings,
+    term_deposits,
+    wajib,
+)
 from outlet_pos.units.simpan_pinjam.common import add_months
 from outlet_pos.units.simpan_pinjam.members import register_member
 from outlet_pos.units.simpan_pinjam.models import Loan
@@ -407,15 +416,15 @@ def _collect_wajib(story: Story, day: date, people: list[Person]) -> None:
     for p in people:
         if p.member is None or p.join > day:
             continue
-        owed = savings.months_between(p.join, day)
+        owed = wajib.months_between(p.join, day)
         if p.arrears:
-            owed = min(owed, savings.months_between(p.join, story.today) - p.arrears)
+            owed = min(owed, wajib.months_between(p.join, story.today) - p.arrears)
         if owed > p.wajib_paid:
             payments.append((p.member.id, owed - p.wajib_paid))
             p.wajib_paid = owed
     if payments:
         via, shift = story.via(day)
-        savings.pay_wajib(story.coop, payments, story.kasir, via=via, shift=shift, day=day)
+        wajib.pay_wajib(story.coop, payments, story.kasir, via=via, shift=shift, day=day)
 
 
 def _sukarela_in(story: Story, day: date, person: Person, amount: int) -> None:
@@ -438,13 +447,13 @@ def _sukarela_out(story: Story, day: date, person: Person, share: float) -> None
 def _open_term(story: Story, day: date, person: Person, code: str, amount: int) -> None:
     product = savings.ensure_products(story.coop)[code]
     via, shift = story.via(day, "tunai" if amount <= 5_000_000 else "transfer")
-    person.notes["bilyet"] = savings.open_term_deposit(
+    person.notes["bilyet"] = term_deposits.open_term_deposit(
         story.coop, person.member, product, amount, story.kasir, via=via, shift=shift, day=day
     )
 
 
 def _close_term(story: Story, day: date, person: Person) -> None:
-    savings.close_term_deposit(
+    term_deposits.close_term_deposit(
         story.coop, person.notes["bilyet"], story.bendahara, via="transfer", day=day
     )
 
@@ -531,7 +540,7 @@ def _plan_loans(story: Story, people: list[Person]) -> None:
 
 
 def _apply(story: Story, day: date, plan: LoanPlan, person: Person) -> None:
-    product = next(p for p in loans.ensure_products(story.coop) if p.code == plan.code)
+    product = next(p for p in loan_products.ensure_products(story.coop) if p.code == plan.code)
     plan.loan = loans.apply(
         story.coop,
         person.member,
@@ -584,25 +593,25 @@ def _next_payment(story: Story, plan: LoanPlan) -> None:
 
 
 def _repay(story: Story, day: date, plan: LoanPlan) -> None:
-    amount = loans.amount_due(plan.loan, day)["total"]
+    amount = repayment.amount_due(plan.loan, day)["total"]
     if amount > 0:
         via, shift = story.via(day, plan.repay_via)
-        loans.repay(story.coop, plan.loan, amount, story.kasir, via=via, shift=shift, day=day)
+        repayment.repay(story.coop, plan.loan, amount, story.kasir, via=via, shift=shift, day=day)
     plan.paid += 1
     plan.last_paid = day
     _next_payment(story, plan)
 
 
 def _part_payment(story: Story, day: date, plan: LoanPlan) -> None:
-    amount = loans.amount_due(plan.loan, day)["total"] * 2 // 5 // 1_000 * 1_000
+    amount = repayment.amount_due(plan.loan, day)["total"] * 2 // 5 // 1_000 * 1_000
     if amount > 0 and day <= story.last:
         via, shift = story.via(day, plan.repay_via)
-        loans.repay(story.coop, plan.loan, amount, story.kasir, via=via, shift=shift, day=day)
+        repayment.repay(story.coop, plan.loan, amount, story.kasir, via=via, shift=shift, day=day)
 
 
 def _payoff(story: Story, day: date, plan: LoanPlan) -> None:
     via, shift = story.via(day, plan.repay_via)
-    loans.repay(
+    repayment.repay(
         story.coop, plan.loan, None, story.kasir, via=via, shift=shift, day=day, payoff=True
     )
 
@@ -639,7 +648,7 @@ def _approve_writeoff(story: Story, day: date, plan: LoanPlan) -> None:
 
 
 def _interest(story: Story, day: date) -> None:
-    savings.credit_interest(story.coop, day.year, day.month, story.bendahara)
+    interest.credit_interest(story.coop, day.year, day.month, story.bendahara)
 
 
 def _allowance(story: Story, day: date) -> None:
@@ -654,7 +663,7 @@ def build_simpin(coop: Cooperative, start: date, seed: int = 2025) -> dict:
     today = coop.today()
     story = Story(coop, rng, start, today)
     savings.ensure_products(coop)
-    loans.ensure_products(coop)
+    loan_products.ensure_products(coop)
     people = _people(rng, start, today)
     _plan_savings(story, people)
     _plan_loans(story, people)

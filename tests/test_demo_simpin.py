@@ -12,7 +12,7 @@ from outlet_pos.core.ledger import balances
 from outlet_pos.core.parties import Member
 from outlet_pos.core.tenancy import Cooperative
 from outlet_pos.extensions import db
-from outlet_pos.units.simpan_pinjam import loans, savings
+from outlet_pos.units.simpan_pinjam import loans, savings, wajib
 from outlet_pos.units.simpan_pinjam.models import (
     AllowanceRun,
     InterestRun,
@@ -65,7 +65,7 @@ def test_demo_has_members_savings_and_loans_in_every_class(app, runner):
         # berjangka placements, interest for each finished month, allowance too.
         pokok = savings.subledger_totals(coop)["311100"]
         assert pokok == len(members) * coop.simpanan_pokok_amount
-        behind = [w for w in savings.wajib_status(coop) if w.arrears]
+        behind = [w for w in wajib.wajib_status(coop) if w.arrears]
         assert any(1 <= w.months_behind <= 4 for w in behind)
         kinds = Counter(
             db.session.execute(

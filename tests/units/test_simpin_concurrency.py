@@ -14,7 +14,7 @@ from outlet_pos.core.sales.shifts import open_shift
 from outlet_pos.core.tenancy import Cooperative, Outlet
 from outlet_pos.core.verify import CHECKS
 from outlet_pos.extensions import db
-from outlet_pos.units.simpan_pinjam import loans
+from outlet_pos.units.simpan_pinjam import loan_products, loans, repayment
 from outlet_pos.units.simpan_pinjam.models import Loan, LoanPayment
 from tests.conftest import make_user
 from tests.units.simpin_world import build_world
@@ -39,7 +39,7 @@ def _payer(url, coop_id, user_id, shift_id, loan_id, tag, start, out):
         for i in range(PAYMENTS):
             try:
                 loan = db.session.get(Loan, loan_id)
-                p = run_transaction(loans.repay, coop, loan, AMOUNT, user, shift=shift,
+                p = run_transaction(repayment.repay, coop, loan, AMOUNT, user, shift=shift,
                                     idempotency_key=f"{tag}-{i}")  # fmt: skip
                 done.append(p.id)
             except DomainError as exc:
@@ -50,7 +50,7 @@ def _payer(url, coop_id, user_id, shift_id, loan_id, tag, start, out):
 def test_two_counters_repay_one_loan(app):
     with app.app_context():
         w = build_world(joined_days_ago=120)
-        product = next(p for p in run_transaction(loans.ensure_products, w.coop)
+        product = next(p for p in run_transaction(loan_products.ensure_products, w.coop)
                        if p.code == "KONSUMTIF")  # fmt: skip
         day = w.coop.today() - timedelta(days=65)
         loan = run_transaction(loans.apply, w.coop, w.member, product, 3_000_000, 6,

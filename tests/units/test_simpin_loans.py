@@ -20,7 +20,7 @@ from outlet_pos.core.ledger.models import JournalEntry
 from outlet_pos.core.ledger.services import balances
 from outlet_pos.core.sales.shifts import expected_cash
 from outlet_pos.extensions import db
-from outlet_pos.units.simpan_pinjam import loan_risk, loans, savings
+from outlet_pos.units.simpan_pinjam import loan_products, loan_risk, loans, repayment, savings
 from outlet_pos.units.simpan_pinjam.members import leave, register_member, settlement_quote
 from outlet_pos.units.simpan_pinjam.models import LoanInstallment, LoanProduct
 from outlet_pos.units.simpan_pinjam.schedule import build_schedule
@@ -55,7 +55,7 @@ def test_schedule_principal_always_sums(principal, rate, months, method):
 
 
 def _product(w, code="PRODUKTIF"):
-    return next(p for p in loans.ensure_products(w.coop) if p.code == code)
+    return next(p for p in loan_products.ensure_products(w.coop) if p.code == code)
 
 
 def _loan(w, principal=12_000_000, months=12, code="PRODUKTIF", days_ago=0, via="transfer"):
@@ -148,10 +148,10 @@ def test_repayment_allocates_penalty_interest_principal_oldest_first(ctx):
     loan = _loan(w, days_ago=75)  # two installments overdue (~45 and ~15 days)
     insts = loans.open_installments(loan)
     today = w.coop.today()
-    due = loans.amount_due(loan, today)
+    due = repayment.amount_due(loan, today)
     assert due["penalty"] > 0 and due["interest"] == insts[0].interest + insts[1].interest
     pay = due["penalty"] + insts[0].interest + 100_000
-    p = run_transaction(loans.repay, w.coop, loan, pay, w.kasir, shift=w.shift)
+    p = run_transaction(repayment.repay, w.coop, loan, pay, w.kasir, shift=w.shift)
     assert (p.penalty, p.interest, p.principal) == (due["penalty"], insts[0].interest + 100_000, 0)
     # The oldest installment's interest is paid in full before the next one's.
     db.session.refresh(insts[0])
@@ -165,19 +165,21 @@ def test_repayment_allocates_penalty_interest_principal_oldest_first(ctx):
 def test_payoff_then_refusals(ctx):
     w = build_world(joined_days_ago=100)
     loan = _loan(w, days_ago=40)
-    quote = loans.amount_due(loan, w.coop.today())["payoff"]
+    quote = repayment.amount_due(loan, w.coop.today())["payoff"]
     with pytest.raises(ValidationError, match="Pelunasan"):
-        run_transaction(loans.repay, w.coop, loan, quote - 1, w.kasir, shift=w.shift, payoff=True)
+        run_transaction(
+            repayment.repay, w.coop, loan, quote - 1, w.kasir, shift=w.shift, payoff=True
+        )
     for bad in (0, -1):
         with pytest.raises(ValidationError):
-            run_transaction(loans.repay, w.coop, loan, bad, w.kasir, shift=w.shift)
+            run_transaction(repayment.repay, w.coop, loan, bad, w.kasir, shift=w.shift)
     with pytest.raises(DomainError, match="melebihi"):
-        run_transaction(loans.repay, w.coop, loan, 10**10, w.kasir, shift=w.shift)
-    run_transaction(loans.repay, w.coop, loan, quote, w.kasir, shift=w.shift, payoff=True)
+        run_transaction(repayment.repay, w.coop, loan, 10**10, w.kasir, shift=w.shift)
+    run_transaction(repayment.repay, w.coop, loan, quote, w.kasir, shift=w.shift, payoff=True)
     assert loan.status == "lunas" and loan.outstanding == 0
     assert balances(w.coop).get("113300", 0) == 0
     with pytest.raises(DomainError, match="sudah lunas"):
-        run_transaction(loans.repay, w.coop, loan, 1_000, w.kasir, shift=w.shift)
+        run_transaction(repayment.repay, w.coop, loan, 1_000, w.kasir, shift=w.shift)
 
 
 def test_disburse_into_sukarela_and_repay_from_it(ctx):
@@ -185,10 +187,10 @@ def test_disburse_into_sukarela_and_repay_from_it(ctx):
     loan = _loan(w, principal=2_000_000, months=6, code="KONSUMTIF", via="sukarela")
     acc = savings.account_for(w.coop, w.member, "sukarela")
     assert acc.balance == 2_000_000 - 10_000 - 10_000
-    run_transaction(loans.repay, w.coop, loan, 500_000, w.kasir, via="sukarela")
+    run_transaction(repayment.repay, w.coop, loan, 500_000, w.kasir, via="sukarela")
     assert acc.balance == 1_980_000 - 500_000
     with pytest.raises(DomainError, match="tidak cukup"):
-        run_transaction(loans.repay, w.coop, loan, 1_600_000, w.kasir, via="sukarela")
+        run_transaction(repayment.repay, w.coop, loan, 1_600_000, w.kasir, via="sukarela")
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -225,9 +227,9 @@ def test_allocation_never_overpays(principal, months, method, rate, payments):
         day = start + timedelta(days=offset)
         live = [i for i in insts if i.status == "aktif"]
         try:
-            alloc = loans.allocate(live, amount, day, product)
+            alloc = repayment.allocate(live, amount, day, product)
         except DomainError:
-            owed = sum(loans.penalty_due(i, day, product) for i in live if i.due_date <= day)
+            owed = sum(repayment.penalty_due(i, day, product) for i in live if i.due_date <= day)
             owed += sum(i.interest_due + i.principal_due for i in live)
             assert amount > owed
             continue

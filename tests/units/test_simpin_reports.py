@@ -16,7 +16,17 @@ from outlet_pos.core.access import User
 from outlet_pos.core.db import run_transaction
 from outlet_pos.core.tenancy import Cooperative
 from outlet_pos.extensions import db
-from outlet_pos.units.simpan_pinjam import loans, reports, savings
+from outlet_pos.units.simpan_pinjam import (
+    interest,
+    loan_products,
+    loans,
+    repayment,
+    reports,
+    reports_loans,
+    reports_savings,
+    savings,
+    wajib,
+)
 from outlet_pos.units.simpan_pinjam.documents import member_qr_payload
 from outlet_pos.units.simpan_pinjam.members import register_member
 from outlet_pos.units.simpan_pinjam.models import SavingsAccount
@@ -39,7 +49,7 @@ CURRENT = 12_000_000  # 12 months, disbursed today: Lancar
 
 
 def _loan(w, principal, months, days_ago):
-    product = next(p for p in loans.ensure_products(w.coop) if p.code == "PRODUKTIF")
+    product = next(p for p in loan_products.ensure_products(w.coop) if p.code == "PRODUKTIF")
     day = w.coop.today() - timedelta(days=days_ago)
     loan = run_transaction(
         loans.apply,
@@ -65,7 +75,7 @@ def world(app):
         w = build_world(joined_days_ago=400)
         acc = run_transaction(savings.account_for, w.coop, w.member, "sukarela")
         run_transaction(savings.deposit, w.coop, acc, 250_000, w.kasir, via="transfer")
-        run_transaction(savings.pay_wajib, w.coop, [(w.member.id, 2)], w.kasir, shift=w.shift)
+        run_transaction(wajib.pay_wajib, w.coop, [(w.member.id, 2)], w.kasir, shift=w.shift)
         late = _loan(w, LATE, 6, 250)
         current = _loan(w, CURRENT, 12, 0)
         make_user(f"pengawas{w.coop.id}", "pengawas", w.coop)
@@ -100,7 +110,7 @@ def _row(rows, first):
 def test_portfolio_groups_loans_by_collectibility_with_the_allowance(app, world):
     with app.app_context():
         coop = db.session.get(Cooperative, world["coop"])
-        p = reports.portfolio(coop, coop.today())
+        p = reports_loans.portfolio(coop, coop.today())
         by = {c.code: c for c in p.classes}
         assert (by["M"].count, by["M"].outstanding, by["M"].allowance) == (1, LATE, LATE)
         assert (by["L"].count, by["L"].outstanding, by["L"].allowance) == (1, CURRENT, 120_000)
@@ -136,7 +146,7 @@ def test_arrears_list_what_to_collect_per_desa(app, world):
     schedule = build_schedule(LATE, 18, 6, "anuitas")
     with app.app_context():
         coop = db.session.get(Cooperative, world["coop"])
-        [row] = reports.arrears(coop, coop.today())
+        [row] = reports_loans.arrears(coop, coop.today())
         assert row.loan.number == world["late_number"]
         assert (row.desa, row.member.phone) == ("Sukamaju", "081234567890")
         assert row.installments == 6
@@ -144,7 +154,7 @@ def test_arrears_list_what_to_collect_per_desa(app, world):
         assert row.interest == sum(r.interest for r in schedule)
         assert row.penalty > 0
         assert row.total == row.penalty + row.interest + row.principal
-        assert row.total == loans.amount_due(row.loan, coop.today())["total"]
+        assert row.total == repayment.amount_due(row.loan, coop.today())["total"]
 
 
 def test_report_pages_and_downloads_carry_the_figures(app, world, login):
@@ -203,8 +213,8 @@ def test_interest_and_tax_per_month(app, login):
         acc = run_transaction(savings.account_for, coop, member, "sukarela")
         # Rp100 juta all last month at 3% on the lowest balance: Rp250.000, taxed 10%.
         run_transaction(savings.deposit, coop, acc, 100_000_000, kasir, via="transfer", day=first)
-        run_transaction(savings.credit_interest, coop, first.year, first.month, kasir)
-        months = reports.interest_by_month(coop, first.year)
+        run_transaction(interest.credit_interest, coop, first.year, first.month, kasir)
+        months = reports_savings.interest_by_month(coop, first.year)
     row = months[first.month - 1]
     assert (row.interest, row.tax, row.net, row.members, row.taxed) == (
         250_000,

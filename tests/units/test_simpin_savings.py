@@ -15,7 +15,7 @@ from outlet_pos.core.ledger.models import JournalEntry
 from outlet_pos.core.ledger.services import balances
 from outlet_pos.core.sales.shifts import expected_cash
 from outlet_pos.extensions import db
-from outlet_pos.units.simpan_pinjam import savings
+from outlet_pos.units.simpan_pinjam import interest, savings, term_deposits, wajib
 from outlet_pos.units.simpan_pinjam.members import register_member, update_member
 from outlet_pos.units.simpan_pinjam.models import SavingsTxn
 from tests.units.simpin_world import FLOAT, build_world, first_of_previous_month, member_data
@@ -129,21 +129,21 @@ def test_idempotent_deposit(ctx):
 
 def test_wajib_arrears_and_bulk_collection(ctx):
     w = build_world(joined_days_ago=70)
-    months = savings.months_between(w.member.join_date, w.coop.today())
+    months = wajib.months_between(w.member.join_date, w.coop.today())
     assert months in (3, 4)
-    [row] = savings.wajib_status(w.coop)
+    [row] = wajib.wajib_status(w.coop)
     assert (row.due, row.paid, row.arrears, row.months_behind) == (
         months * 20_000,
         0,
         months * 20_000,
         months,
     )
-    run_transaction(savings.pay_wajib, w.coop, [(w.member.id, 2)], w.kasir, shift=w.shift)
-    [row] = savings.wajib_status(w.coop)
+    run_transaction(wajib.pay_wajib, w.coop, [(w.member.id, 2)], w.kasir, shift=w.shift)
+    [row] = wajib.wajib_status(w.coop)
     assert row.arrears == (months - 2) * 20_000
     assert balances(w.coop)["311200"] == -40_000
     with pytest.raises(ValidationError):
-        run_transaction(savings.pay_wajib, w.coop, [], w.kasir, shift=w.shift)
+        run_transaction(wajib.pay_wajib, w.coop, [], w.kasir, shift=w.shift)
 
 
 def test_monthly_interest_lowest_balance_and_final_tax(ctx):
@@ -161,7 +161,7 @@ def test_monthly_interest_lowest_balance_and_final_tax(ctx):
         via="transfer",
         day=first + timedelta(days=10),
     )
-    run = run_transaction(savings.credit_interest, w.coop, first.year, first.month, w.kasir)
+    run = run_transaction(interest.credit_interest, w.coop, first.year, first.month, w.kasir)
     assert (run.interest, run.tax) == (250_000, 25_000)
     assert acc.balance == 140_000_000 + 225_000
     assert balances(w.coop)["211600"] == -25_000
@@ -169,10 +169,10 @@ def test_monthly_interest_lowest_balance_and_final_tax(ctx):
     kinds = [(r.kind, r.amount) for r in savings.statement(acc, None, None)[1]][-2:]
     assert kinds == [("bunga", 250_000), ("pajak", -25_000)]
     with pytest.raises(DomainError, match="sudah dibukukan"):
-        run_transaction(savings.credit_interest, w.coop, first.year, first.month, w.kasir)
+        run_transaction(interest.credit_interest, w.coop, first.year, first.month, w.kasir)
     with pytest.raises(DomainError, match="setelah bulan berakhir"):
         t = w.coop.today()
-        run_transaction(savings.credit_interest, w.coop, t.year, t.month, w.kasir)
+        run_transaction(interest.credit_interest, w.coop, t.year, t.month, w.kasir)
 
 
 def test_interest_on_average_balance_below_threshold_is_untaxed(ctx):
@@ -201,7 +201,7 @@ def test_interest_on_average_balance_below_threshold_is_untaxed(ctx):
     from outlet_pos.money import round_half_up
 
     expected = round_half_up(Fraction(3_000_000 * 10, days) * 6 / 1200)
-    run = run_transaction(savings.credit_interest, w.coop, first.year, first.month, w.kasir)
+    run = run_transaction(interest.credit_interest, w.coop, first.year, first.month, w.kasir)
     assert (run.interest, run.tax) == (expected, 0)
 
 
@@ -209,13 +209,19 @@ def test_term_deposit_early_withdrawal_penalty(ctx):
     w = build_world()
     product = savings.ensure_products(w.coop)["BJ12"]
     acc = run_transaction(
-        savings.open_term_deposit, w.coop, w.member, product, 10_000_000, w.kasir, shift=w.shift
+        term_deposits.open_term_deposit,
+        w.coop,
+        w.member,
+        product,
+        10_000_000,
+        w.kasir,
+        shift=w.shift,
     )
     assert acc.maturity_date.year == w.coop.today().year + 1
     assert balances(w.coop)["211300"] == -10_000_000
     with pytest.raises(DomainError, match="tidak dapat ditambah"):
         run_transaction(savings.deposit, w.coop, acc, 1_000, w.kasir, shift=w.shift)
-    run_transaction(savings.close_term_deposit, w.coop, acc, w.kasir, shift=w.shift)
+    run_transaction(term_deposits.close_term_deposit, w.coop, acc, w.kasir, shift=w.shift)
     assert acc.status == "ditutup" and acc.balance == 0
     assert balances(w.coop)["419100"] == -100_000  # 1% penalty before maturity
     assert expected_cash(w.shift) == FLOAT + 100_000 + 100_000

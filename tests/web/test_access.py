@@ -192,7 +192,7 @@ def _simpin_records(coop, shift, cashier) -> dict:
     from outlet_pos.core.access import User
     from outlet_pos.core.db import run_transaction
     from outlet_pos.core.ledger import post
-    from outlet_pos.units.simpan_pinjam import loans, savings
+    from outlet_pos.units.simpan_pinjam import loan_products, loans, savings
     from outlet_pos.units.simpan_pinjam.members import register_member
 
     def action():
@@ -208,7 +208,7 @@ def _simpin_records(coop, shift, cashier) -> dict:
         )
         account = savings.account_for(coop, member, "sukarela")
         savings.deposit(coop, account, 50_000, cashier, via="transfer")
-        product = loans.ensure_products(coop)[0]
+        product = loan_products.ensure_products(coop)[0]
         applicant = db.session.scalar(select(User).where(User.username == "r-bendahara"))
         approver = db.session.scalar(select(User).where(User.username == "r-pengurus"))
         loan = loans.apply(

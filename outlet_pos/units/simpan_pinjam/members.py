@@ -19,7 +19,7 @@ from outlet_pos.core.sales.sequences import next_value
 from outlet_pos.core.tenancy import Cooperative
 from outlet_pos.extensions import db
 from outlet_pos.money import format_rupiah
-from outlet_pos.units.simpan_pinjam import savings
+from outlet_pos.units.simpan_pinjam import repayment, savings
 from outlet_pos.units.simpan_pinjam.common import check_amount, counter_side, simpin_unit
 from outlet_pos.units.simpan_pinjam.models import Loan
 
@@ -204,7 +204,7 @@ def pay_member_credit(
 
 def settlement_quote(coop: Cooperative, member: Member, day: date | None = None) -> dict:
     """What leaving would pay out: all savings, less loans (payoff figure) and shop credit."""
-    from outlet_pos.units.simpan_pinjam.loans import amount_due
+    from outlet_pos.units.simpan_pinjam.repayment import amount_due
 
     day = day or coop.today()
     accounts = [a for a in savings.member_accounts(coop, member) if a.balance]
@@ -244,7 +244,6 @@ def leave(
     """A member leaves (keluar) or has died (meninggal): every savings balance is refunded,
     less loans paid off and shop credit settled from it, and the rest paid out — to the member
     or their heir. Refused, with nothing written, if the debts exceed the savings."""
-    from outlet_pos.units.simpan_pinjam import loans as loan_service
 
     day = day or coop.today()
     if status not in MEMBER_STATUSES or status == "aktif":
@@ -285,7 +284,7 @@ def leave(
         )
     # 2. Loans paid off and shop credit settled from the refund.
     for loan in quote["loans"]:
-        loan_service.repay(coop, loan, None, user, via="sukarela", day=day, payoff=True)
+        repayment.repay(coop, loan, None, user, via="sukarela", day=day, payoff=True)
     if quote["credit"]:
         savings.apply_moves(
             coop,

@@ -15,7 +15,7 @@ from outlet_pos.core.errors import DomainError
 from outlet_pos.core.tenancy import get_scoped_or_404, require_cooperative
 from outlet_pos.extensions import db
 from outlet_pos.money import format_rupiah
-from outlet_pos.units.simpan_pinjam import bp, loan_risk, loans, savings
+from outlet_pos.units.simpan_pinjam import bp, loan_products, loan_risk, loans, savings
 from outlet_pos.units.simpan_pinjam.common import policy, save_policy
 from outlet_pos.units.simpan_pinjam.forms import LoanProductForm
 from outlet_pos.units.simpan_pinjam.models import (
@@ -35,7 +35,9 @@ from outlet_pos.units.simpan_pinjam.views_common import act, user
 def products():
     coop = require_cooperative()
     if request.method == "POST":  # seed the standard products on first visit
-        run_transaction(lambda: (savings.ensure_products(coop), loans.ensure_products(coop)))
+        run_transaction(
+            lambda: (savings.ensure_products(coop), loan_products.ensure_products(coop))
+        )
         return redirect(url_for("simpin.products"))
     saving_rows = list(db.session.scalars(
         select(SavingsProduct).where(SavingsProduct.cooperative_id == coop.id)
@@ -69,7 +71,7 @@ def loan_product_edit(product_id: int | None):
         values["admin_fee"] = form.admin_fee.amount or 0
         values["grace_days"] = values["grace_days"] or 0
         try:
-            run_transaction(loans.save_product, coop, user(), product, **values)
+            run_transaction(loan_products.save_product, coop, user(), product, **values)
         except DomainError as exc:
             target = getattr(form, exc.field or "", None)
             (target.errors if target is not None else form.form_errors).append(exc.message)

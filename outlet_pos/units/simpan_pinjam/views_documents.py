@@ -19,7 +19,7 @@ from outlet_pos.core.tenancy import require_cooperative as _coop
 from outlet_pos.extensions import db
 from outlet_pos.formatting import tanggal
 from outlet_pos.money import format_rupiah
-from outlet_pos.units.simpan_pinjam import bp, documents, loans, savings
+from outlet_pos.units.simpan_pinjam import bp, documents, loans, repayment, savings
 from outlet_pos.units.simpan_pinjam.models import (
     COLLECTIBILITY,
     LOAN_STATUSES,
@@ -171,7 +171,7 @@ def loan_card(loan_id: int):
         ("Sisa pokok", format_rupiah(loan.outstanding)),
     ]
     if loan.status == "aktif":
-        due = loans.amount_due(loan, today)
+        due = repayment.amount_due(loan, today)
         cls = loans.classify(due["days_past_due"], loans.policy(coop))
         facts += [
             ("Tagihan hari ini", format_rupiah(due["total"])),

@@ -15,7 +15,7 @@ from outlet_pos.core.parties import Member
 from outlet_pos.core.tenancy import get_scoped_or_404, require_cooperative
 from outlet_pos.extensions import db
 from outlet_pos.money import format_rupiah
-from outlet_pos.units.simpan_pinjam import bp, loan_risk, loans
+from outlet_pos.units.simpan_pinjam import bp, loan_products, loan_risk, loans, repayment
 from outlet_pos.units.simpan_pinjam.common import VIAS
 from outlet_pos.units.simpan_pinjam.forms import LoanForm, form_amount, form_int
 from outlet_pos.units.simpan_pinjam.models import (
@@ -76,7 +76,7 @@ def _products(coop) -> list[LoanProduct]:
 def loan_new():
     coop = require_cooperative()
     if not _products(coop):
-        run_transaction(loans.ensure_products, coop)
+        run_transaction(loan_products.ensure_products, coop)
     products = _products(coop)
     form = LoanForm()
     form.product.choices = {
@@ -150,9 +150,9 @@ def loan_detail(loan_id: int):
     )
     product = db.session.get(LoanProduct, loan.product_id)
     people = {u.id: u.full_name for u in db.session.scalars(select(User))}
-    due = loans.amount_due(loan, today) if loan.status == "aktif" else None
+    due = repayment.amount_due(loan, today) if loan.status == "aktif" else None
     penalties = (
-        {i.id: loans.penalty_due(i, today, product) for i in insts if i.status == "aktif"}
+        {i.id: repayment.penalty_due(i, today, product) for i in insts if i.status == "aktif"}
         if loan.status == "aktif" else {}
     )  # fmt: skip
     return render_template(
@@ -230,10 +230,10 @@ def loan_repay(loan_id: int):
     except DomainError as exc:
         return _fail(loan, exc)
     if payoff:
-        amount = loans.amount_due(loan, coop.today())["payoff"]
+        amount = repayment.amount_due(loan, coop.today())["payoff"]
     return act(
         _back(loan),
-        loans.repay,
+        repayment.repay,
         coop,
         loan,
         amount,

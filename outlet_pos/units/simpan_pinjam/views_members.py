@@ -17,10 +17,10 @@ from outlet_pos.core.sales.models import Sale
 from outlet_pos.core.tenancy import get_scoped_or_404, require_cooperative
 from outlet_pos.extensions import db
 from outlet_pos.money import format_rupiah
-from outlet_pos.units.simpan_pinjam import bp, members, savings
+from outlet_pos.units.simpan_pinjam import bp, members, savings, wajib
 from outlet_pos.units.simpan_pinjam.common import VIAS
 from outlet_pos.units.simpan_pinjam.forms import MemberForm, form_amount, form_via
-from outlet_pos.units.simpan_pinjam.loans import amount_due, collectibility
+from outlet_pos.units.simpan_pinjam.loans import collectibility
 from outlet_pos.units.simpan_pinjam.models import (
     COLLECTIBILITY,
     LOAN_STATUSES,
@@ -28,6 +28,7 @@ from outlet_pos.units.simpan_pinjam.models import (
     Loan,
     SavingsProduct,
 )
+from outlet_pos.units.simpan_pinjam.repayment import amount_due
 from outlet_pos.units.simpan_pinjam.views_common import act, my_shift, user
 
 
@@ -149,7 +150,7 @@ def member_detail(member_id: int):
             Sale.cooperative_id == coop.id, Sale.member_id == member.id, Sale.kind == "sale"
         )
     )
-    months = savings.months_between(member.join_date, today) if member.status == "aktif" else 0
+    months = wajib.months_between(member.join_date, today) if member.status == "aktif" else 0
     wajib_due = months * coop.simpanan_wajib_amount
     wajib_paid = by_kind["wajib"].balance if "wajib" in by_kind else 0
     term_products = _term_products(coop)
@@ -190,8 +191,17 @@ def member_credit_pay(member_id: int):
     except DomainError as exc:
         flash(exc.message, "error")
         return redirect(back)
-    return act(back, members.pay_member_credit, coop, member, amount, user(), via=via,
-               shift=my_shift(), done=f"Kredit belanja {format_rupiah(amount)} diterima.")
+    return act(
+        back,
+        members.pay_member_credit,
+        coop,
+        member,
+        amount,
+        user(),
+        via=via,
+        shift=my_shift(),
+        done=f"Kredit belanja {format_rupiah(amount)} diterima.",
+    )
 
 
 @bp.route("/anggota/<int:member_id>/keluar", methods=["GET", "POST"])

@@ -18,7 +18,7 @@ from outlet_pos.core.tenancy import Cooperative
 from outlet_pos.core.tenancy import require_cooperative as _coop
 from outlet_pos.formatting import tanggal
 from outlet_pos.forms import TanggalField, opsional
-from outlet_pos.units.simpan_pinjam import bp, reports
+from outlet_pos.units.simpan_pinjam import bp, reports, reports_loans, reports_savings
 from outlet_pos.units.simpan_pinjam.models import COLLECTIBILITY, SAVINGS_KINDS
 from outlet_pos.units.simpan_pinjam.schedule import METHODS
 
@@ -117,9 +117,9 @@ def reports_index():
 def report_portfolio():
     coop = _coop()
     form, day = _as_of(coop)
-    data = reports.portfolio(coop, day)
+    data = reports_loans.portfolio(coop, day)
     title, period = "Portofolio Pinjaman per Kolektibilitas", f"Per {tanggal(day)}"
-    table = reports.portfolio_table(data)
+    table = reports_loans.portfolio_table(data)
     name = f"portofolio-pinjaman-{day:%Y%m%d}"
     return _export(coop, table, title, period, name) or render_template(
         "simpin/report_portfolio.html",
@@ -139,9 +139,9 @@ def report_portfolio():
 def report_arrears():
     coop = _coop()
     day = coop.today()
-    rows = reports.arrears(coop, day)
+    rows = reports_loans.arrears(coop, day)
     title, period = "Daftar Tunggakan Pinjaman untuk Penagihan", f"Per {tanggal(day)}"
-    table = reports.arrears_table(rows)
+    table = reports_loans.arrears_table(rows)
     name = f"tunggakan-pinjaman-{day:%Y%m%d}"
     return _export(coop, table, title, period, name) or render_template(
         "simpin/report_arrears.html",
@@ -149,7 +149,7 @@ def report_arrears():
         period=period,
         args={},
         rows=rows,
-        groups=reports.by_desa(rows),
+        groups=reports_loans.by_desa(rows),
         totals=table.totals,
     )
 
@@ -159,9 +159,9 @@ def report_arrears():
 def report_savings():
     coop = _coop()
     form, day = _as_of(coop)
-    data = reports.savings_balances(coop, day)
+    data = reports_savings.savings_balances(coop, day)
     title, period = "Saldo Simpanan Anggota", f"Per {tanggal(day)}"
-    table = reports.savings_table(data)
+    table = reports_savings.savings_table(data)
     name = f"saldo-simpanan-{day:%Y%m%d}"
     return _export(coop, table, title, period, name) or render_template(
         "simpin/report_savings.html",
@@ -181,9 +181,9 @@ def report_interest():
     form = YearFilter(request.args)
     year = form.year.data if form.validate() and form.year.data else coop.today().year
     form.year.data = year
-    rows = reports.interest_by_month(coop, year)
+    rows = reports_savings.interest_by_month(coop, year)
     title, period = "Bunga Simpanan dan PPh Final Dipotong", f"Tahun {year}"
-    table = reports.interest_table(rows, year)
+    table = reports_savings.interest_table(rows, year)
     return _export(coop, table, title, period, f"bunga-pajak-{year}") or render_template(
         "simpin/report_interest.html",
         title=title,

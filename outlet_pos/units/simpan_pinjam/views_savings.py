@@ -14,7 +14,9 @@ from outlet_pos.core.parties import Member
 from outlet_pos.core.tenancy import get_scoped_or_404, require_cooperative
 from outlet_pos.extensions import db
 from outlet_pos.money import format_rupiah
-from outlet_pos.units.simpan_pinjam import bp, reports, savings
+from outlet_pos.units.simpan_pinjam import bp, reports, savings, term_deposits
+from outlet_pos.units.simpan_pinjam import interest as interest_service
+from outlet_pos.units.simpan_pinjam import wajib as wajib_service
 from outlet_pos.units.simpan_pinjam.common import VIAS
 from outlet_pos.units.simpan_pinjam.forms import form_amount, form_int, form_via
 from outlet_pos.units.simpan_pinjam.models import (
@@ -108,7 +110,7 @@ def term_open(member_id: int):
         return redirect(back)
     return act(
         back,
-        savings.open_term_deposit,
+        term_deposits.open_term_deposit,
         coop,
         member,
         product,
@@ -133,7 +135,7 @@ def term_close(savings_id: int):
         return redirect(back)
     return act(
         back,
-        savings.close_term_deposit,
+        term_deposits.close_term_deposit,
         coop,
         account,
         user(),
@@ -192,7 +194,7 @@ def wajib_billing_table(rows: list, amount: int) -> reports.Table:
 @requires("member.view")
 def wajib():
     coop = require_cooperative()
-    rows = savings.wajib_status(coop)
+    rows = wajib_service.wajib_status(coop)
     only = request.args.get("tunggakan", "1") == "1"
     shown = [r for r in rows if r.arrears > 0] if only else rows
     if request.args.get("fmt") in ("pdf", "xlsx"):
@@ -227,7 +229,7 @@ def wajib_collect():
         return redirect(back)
     return act(
         back,
-        savings.pay_wajib,
+        wajib_service.pay_wajib,
         coop,
         payments,
         user(),
@@ -254,7 +256,7 @@ def interest():
     if request.method == "POST":
         return act(
             url_for("simpin.interest", tahun=year, bulan=month),
-            savings.credit_interest,
+            interest_service.credit_interest,
             coop,
             year,
             month,
@@ -264,7 +266,7 @@ def interest():
                 f"dibukukan: {format_rupiah(run.interest)}, PPh {format_rupiah(run.tax)}."
             ),
         )
-    preview = savings.interest_preview(coop, year, month)
+    preview = interest_service.interest_preview(coop, year, month)
     names = {m.id: m for m in db.session.query(Member).filter(Member.cooperative_id == coop.id)}
     runs = db.session.query(InterestRun).filter(InterestRun.cooperative_id == coop.id).order_by(
         InterestRun.year.desc(), InterestRun.month.desc()).limit(24).all()  # fmt: skip

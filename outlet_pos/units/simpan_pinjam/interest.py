@@ -1,0 +1,224 @@
+"""Monthly savings interest: sukarela on the lowest or average daily balance, berjangka
+for whole months held, credited to sukarela less the 10% final tax on a member's interest
+above Rp240.000 in the month (DESIGN §3.12)."""
+
+from __future__ import annotations
+
+import calendar
+from datetime import date, timedelta
+from fractions import Fraction
+
+from sqlalchemy import select
+
+from outlet_pos.core.audit import record
+from outlet_pos.core.errors import DomainError
+from outlet_pos.core.ledger.services import LineInput
+from outlet_pos.core.parties import Member
+from outlet_pos.core.tenancy import Cooperative
+from outlet_pos.extensions import db
+from outlet_pos.money import round_half_up
+from outlet_pos.units.simpan_pinjam.common import (
+    simpin_unit,
+)
+from outlet_pos.units.simpan_pinjam.models import (
+    InterestRun,
+    SavingsAccount,
+    SavingsTxn,
+)
+from outlet_pos.units.simpan_pinjam.savings import (
+    Move,
+    account_for,
+    apply_moves,
+    ensure_products,
+)
+
+INTEREST_EXPENSE = "512100"
+TAX_PAYABLE = "211600"
+TAX_THRESHOLD = 240_000  # Rp240.000 of interest a month (DESIGN §3.12)
+TAX_PERCENT = 10
+
+
+def _month_bounds(year: int, month: int) -> tuple[date, date]:
+    return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
+
+
+def interest_basis(account: SavingsAccount, first: date, last: date, basis: str) -> Fraction:
+    """Lowest or average end-of-day balance over the month, from the transactions."""
+    opening = (
+        db.session.scalar(
+            select(SavingsTxn.balance_after)
+            .where(SavingsTxn.account_id == account.id, SavingsTxn.day < first)
+            .order_by(SavingsTxn.day.desc(), SavingsTxn.id.desc())
+            .limit(1)
+        )
+        or 0
+    )
+    by_day: dict[date, int] = {}
+    for day, balance in db.session.execute(
+        select(SavingsTxn.day, SavingsTxn.balance_after)
+        .where(SavingsTxn.account_id == account.id, SavingsTxn.day >= first, SavingsTxn.day <= last)
+        .order_by(SavingsTxn.day, SavingsTxn.id)
+    ):
+        by_day[day] = balance
+    balances = []
+    current = opening
+    day = first
+    while day <= last:
+        current = by_day.get(day, current)
+        balances.append(current)
+        day += timedelta(days=1)
+    if basis == "rata_rata":
+        return Fraction(sum(balances), len(balances))
+    return Fraction(min(balances))
+
+
+def interest_preview(coop: Cooperative, year: int, month: int) -> list[dict]:
+    """Per member: the interest each account earned in the month and the tax withheld."""
+    first, last = _month_bounds(year, month)
+    products = {p.id: p for p in ensure_products(coop).values()}
+    accounts = db.session.scalars(
+        select(SavingsAccount)
+        .where(
+            SavingsAccount.cooperative_id == coop.id,
+            SavingsAccount.kind.in_(("sukarela", "berjangka")),
+        )
+        .order_by(SavingsAccount.member_id, SavingsAccount.id)
+    )
+    per_member: dict[int, dict] = {}
+    for account in accounts:
+        rate = Fraction(account.annual_rate)
+        if rate == 0:
+            continue
+        if account.kind == "berjangka":
+            # Earned for whole months held: opened before the month, not closed within it.
+            if account.opened_on >= first or (account.closed_on and account.closed_on <= last):
+                continue
+            base = interest_basis(account, first, last, "terendah")
+        else:
+            base = interest_basis(account, first, last, products[account.product_id].interest_basis)
+        interest = round_half_up(base * rate / 1200)
+        if interest <= 0:
+            continue
+        row = per_member.setdefault(
+            account.member_id, {"member_id": account.member_id, "accounts": [], "interest": 0}
+        )
+        row["accounts"].append((account, interest))
+        row["interest"] += interest
+    for row in per_member.values():
+        row["tax"] = (
+            round_half_up(Fraction(row["interest"] * TAX_PERCENT, 100))
+            if row["interest"] > TAX_THRESHOLD
+            else 0
+        )
+    return list(per_member.values())
+
+
+def credit_interest(coop: Cooperative, year: int, month: int, user) -> InterestRun:
+    """Credit a finished month's savings interest into each member's sukarela account, less
+    the 10% final tax where the member's interest that month is above Rp240.000. Once per
+    month: a second run is refused."""
+    first, last = _month_bounds(year, month)
+    if last >= coop.today():
+        raise DomainError("Bunga dihitung setelah bulan berakhir.")
+    if db.session.scalar(
+        select(InterestRun.id).where(
+            InterestRun.cooperative_id == coop.id,
+            InterestRun.year == year,
+            InterestRun.month == month,
+        )
+    ):
+        raise DomainError(f"Bunga simpanan {month:02d}/{year} sudah dibukukan.")
+    rows = interest_preview(coop, year, month)
+    run = InterestRun(
+        cooperative_id=coop.id, year=year, month=month, user_id=user.id if user else None
+    )
+    db.session.add(run)
+    if rows:
+        moves: list[Move] = []
+        total = tax_total = 0
+        for row in rows:
+            member = db.session.get(Member, row["member_id"])
+            target = account_for(coop, member, "sukarela")
+            for account, interest in row["accounts"]:
+                moves.append(
+                    Move(target, interest, "bunga", f"Bunga {account.number} {month:02d}/{year}")
+                )
+            if row["tax"]:
+                moves.append(
+                    Move(target, -row["tax"], "pajak", f"PPh final 10% bunga {month:02d}/{year}")
+                )
+            total += row["interest"]
+            tax_total += row["tax"]
+        unit = simpin_unit(coop)
+        other = [LineInput(INTEREST_EXPENSE, total, 0, unit, None)]
+        if tax_total:
+            # Interest credited and tax withheld in one entry: Dr expense; Cr savings (net of
+            # the tax moves); Cr tax payable.
+            other.append(
+                LineInput(TAX_PAYABLE, 0, tax_total, unit, None, "PPh final bunga simpanan")
+            )
+        entry_moves = _net_moves(moves)
+        txns = apply_moves(
+            coop, last, f"Bunga simpanan {month:02d}/{year}", entry_moves, other, user=user
+        )
+        run.entry_id = txns[0].entry_id
+        # The per-account detail (interest and tax as separate lines in the passbook).
+        _split_txns(txns, moves)
+        run.interest, run.tax = total, tax_total
+    db.session.flush()
+    record(
+        "simpin.interest",
+        user=user,
+        cooperative=coop,
+        target=f"{month:02d}/{year}",
+        detail={"interest": run.interest, "tax": run.tax, "members": len(rows)},
+    )
+    return run
+
+
+def _net_moves(moves: list[Move]) -> list[Move]:
+    """One move per account, so the entry has one line per member account."""
+    net: dict[int, Move] = {}
+    for move in moves:
+        if move.account.id in net:
+            net[move.account.id].amount += move.amount
+        else:
+            net[move.account.id] = Move(move.account, move.amount, "bunga", move.memo)
+    return [m for m in net.values() if m.amount]
+
+
+def _split_txns(txns: list[SavingsTxn], moves: list[Move]) -> None:
+    """Replace each netted interest transaction by its parts (interest per source account,
+    then the tax), keeping running balances exact, so a passbook shows both."""
+    by_account = {t.account_id: t for t in txns}
+    for account_id, txn in by_account.items():
+        parts = [m for m in moves if m.account.id == account_id]
+        if len(parts) <= 1:
+            continue
+        balance = txn.balance_after - txn.amount
+        first = True
+        for part in parts:
+            balance += part.amount
+            if first:
+                txn.amount, txn.kind, txn.memo, txn.balance_after = (
+                    part.amount,
+                    part.kind,
+                    part.memo,
+                    balance,
+                )
+                first = False
+            else:
+                db.session.add(
+                    SavingsTxn(
+                        cooperative_id=txn.cooperative_id,
+                        account_id=account_id,
+                        day=txn.day,
+                        kind=part.kind,
+                        amount=part.amount,
+                        balance_after=balance,
+                        memo=part.memo,
+                        entry_id=txn.entry_id,
+                        user_id=txn.user_id,
+                    )
+                )
+    db.session.flush()
