@@ -165,3 +165,27 @@ def test_wajib_billing_sheet_pdf_and_excel(app, web_coop, web_user, login):
     sheet = load_workbook(io.BytesIO(xlsx.data)).active
     values = [c for row in sheet.iter_rows(values_only=True) for c in row]
     assert "Made Ayu" in values and 20_000 in values
+
+
+def test_savings_product_rate_change_applies_to_sukarela(app, web_coop, web_user, login):
+    _setup(app, web_coop, web_user)
+    client = app.test_client()
+    login(client, "pengurus1")
+    client.post("/simpan-pinjam/produk")  # seed the standard products
+    with app.app_context():
+        from outlet_pos.units.simpan_pinjam.models import SavingsProduct
+
+        pid = db.session.scalar(select(SavingsProduct.id).where(SavingsProduct.code == "SUKARELA"))
+    resp = client.post(f"/simpan-pinjam/produk/simpanan/{pid}", data={
+        "code": "SUKARELA", "name": "Simpanan Sukarela", "kind": "sukarela",
+        "annual_rate": "4,5", "interest_basis": "rata_rata", "term_months": "0",
+        "early_penalty_percent": "0"}, follow_redirects=True)  # fmt: skip
+    assert "Produk simpanan disimpan" in resp.get_data(as_text=True)
+    bad = client.post(f"/simpan-pinjam/produk/simpanan/{pid}", data={
+        "code": "SUKARELA", "name": "X", "kind": "sukarela", "annual_rate": "1e5",
+        "interest_basis": "terendah", "term_months": "0"})  # fmt: skip
+    assert "Bunga per tahun harus angka" in bad.get_data(as_text=True)
+    with app.app_context():
+        product = db.session.get(SavingsProduct, pid)
+        assert str(product.annual_rate.normalize()) == "4.5"
+        assert product.interest_basis == "rata_rata"

@@ -116,3 +116,13 @@ def form_via() -> str:
     if via not in VIAS:
         raise ValidationError("Pilih cara bayar.", field="via")
     return via
+
+
+class SavingsProductForm(FlaskForm):
+    code = StringField("Kode", [wajib(), panjang(20)])
+    name = StringField("Nama produk", [wajib(), panjang(100)])
+    kind = pilihan("Jenis simpanan")
+    annual_rate = StringField("Bunga per tahun (%)", [wajib()], render_kw={"inputmode": "decimal"})
+    interest_basis = pilihan("Dasar bunga sukarela")
+    term_months = AngkaField("Jangka berjangka (bulan)", default=0)
+    early_penalty_percent = StringField("Penalti cair sebelum jatuh tempo (%)", default="0")

@@ -86,7 +86,9 @@ def interest_preview(coop: Cooperative, year: int, month: int) -> list[dict]:
     )
     per_member: dict[int, dict] = {}
     for account in accounts:
-        rate = Fraction(account.annual_rate)
+        # Sukarela pays the product's current rate; a berjangka placement keeps its own.
+        product = products[account.product_id]
+        rate = Fraction(account.annual_rate if account.kind == "berjangka" else product.annual_rate)
         if rate == 0:
             continue
         if account.kind == "berjangka":
@@ -95,7 +97,7 @@ def interest_preview(coop: Cooperative, year: int, month: int) -> list[dict]:
                 continue
             base = interest_basis(account, first, last, "terendah")
         else:
-            base = interest_basis(account, first, last, products[account.product_id].interest_basis)
+            base = interest_basis(account, first, last, product.interest_basis)
         interest = round_half_up(base * rate / 1200)
         if interest <= 0:
             continue

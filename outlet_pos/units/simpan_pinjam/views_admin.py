@@ -17,7 +17,7 @@ from outlet_pos.extensions import db
 from outlet_pos.money import format_rupiah
 from outlet_pos.units.simpan_pinjam import bp, loan_products, loan_risk, loans, savings
 from outlet_pos.units.simpan_pinjam.common import policy, save_policy
-from outlet_pos.units.simpan_pinjam.forms import LoanProductForm
+from outlet_pos.units.simpan_pinjam.forms import LoanProductForm, SavingsProductForm
 from outlet_pos.units.simpan_pinjam.models import (
     COLLECTIBILITY,
     INTEREST_BASES,
@@ -152,3 +152,33 @@ def allowance():
         pol=policy(coop), finished=last < today,
         done=any(r.year == year and r.month == month for r in runs), json=json,
     )  # fmt: skip
+
+
+@bp.route("/produk/simpanan/baru", methods=["GET", "POST"], defaults={"savings_product_id": None})
+@bp.route("/produk/simpanan/<int:savings_product_id>", methods=["GET", "POST"])
+@requires("simpin.manage")
+def savings_product_edit(savings_product_id: int | None):
+    coop = require_cooperative()
+    product = get_scoped_or_404(SavingsProduct, savings_product_id) if savings_product_id else None
+    form = SavingsProductForm(obj=product)
+    form.kind.choices = dict(SAVINGS_KINDS)
+    form.interest_basis.choices = dict(INTEREST_BASES)
+    if request.method == "GET" and product is not None:
+        form.annual_rate.data = f"{product.annual_rate.normalize():f}"
+        form.early_penalty_percent.data = f"{product.early_penalty_percent.normalize():f}"
+    if form.validate_on_submit():
+        try:
+            run_transaction(
+                savings.save_product, coop, user(), code=form.code.data, name=form.name.data,
+                kind=form.kind.data, annual_rate=form.annual_rate.data,
+                interest_basis=form.interest_basis.data, term_months=form.term_months.data or 0,
+                early_penalty_percent=form.early_penalty_percent.data or "0", product=product,
+            )  # fmt: skip
+        except DomainError as exc:
+            target = getattr(form, exc.field or "", None)
+            (target.errors if target is not None else form.form_errors).append(exc.message)
+        else:
+            flash("Produk simpanan disimpan. Rekening yang sudah ada memakai bunga baru mulai "
+                  "perhitungan bunga berikutnya.", "success")  # fmt: skip
+            return redirect(url_for("simpin.products"))
+    return render_template("simpin/savings_product_form.html", form=form, product=product)
