@@ -57,6 +57,7 @@ def build_app(config: dict[str, Any] | None = None) -> Flask:
     _register_shell(app)
     from outlet_pos.api import bp as api_bp
     from outlet_pos.shell import bp as shell_bp
+    from outlet_pos.units.pupuk import bp as pupuk_bp
     from outlet_pos.units.sembako import bp as sembako_bp
     from outlet_pos.units.simpan_pinjam import bp as simpin_bp
     from outlet_pos.workspaces.admin import bp as admin_bp
@@ -71,6 +72,7 @@ def build_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(sembako_bp)
     app.register_blueprint(laporan_bp)
     app.register_blueprint(simpin_bp)
+    app.register_blueprint(pupuk_bp)
     app.register_blueprint(api_bp)
 
     from outlet_pos.cli import register_commands

@@ -28,6 +28,13 @@ from outlet_pos.core.purchasing.models import (
 )
 from outlet_pos.core.sales.models import DocSequence, Payment, Sale, SaleLine, Shift
 from outlet_pos.core.tenancy import BusinessUnit, Cooperative, Outlet
+from outlet_pos.units.pupuk.models import (
+    Allocation,
+    Farmer,
+    HetPrice,
+    Redemption,
+    SubsidisedItem,
+)
 from outlet_pos.units.simpan_pinjam.models import (
     AllowanceRun,
     InterestRun,
@@ -42,6 +49,11 @@ from outlet_pos.units.simpan_pinjam.models import (
 )
 
 __all__ = [
+    "Allocation",
+    "Farmer",
+    "HetPrice",
+    "Redemption",
+    "SubsidisedItem",
     "AllowanceRun",
     "InterestRun",
     "Loan",

@@ -42,6 +42,9 @@ class UnitRules(Protocol):
 
     def after_checkout(self, sale: Any, ctx: CheckoutContext) -> None: ...
 
+    # Optional: ``after_refund(refund, original_sale, {line_id: base_qty}, None)`` undoes what
+    # ``after_checkout`` recorded, for the quantities returned.
+
 
 _REGISTRY: dict[str, list[UnitRules]] = {}
 
