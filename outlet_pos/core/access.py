@@ -75,6 +75,11 @@ PERMISSIONS: dict[str, set[str]] = {
     "loan.pay": {"admin", "pengurus", "bendahara", "kasir"},
     "simpin.manage": {"admin", "pengurus", "bendahara"},
     "simpin.report": {"admin", "pengurus", "bendahara", "pengawas", "pendamping"},
+    # Fertilizer (pupuk): the cashier looks farmers up at the counter; the registry, the e-RDKK
+    # import and the HET table are for pengurus/bendahara.
+    "pupuk.view": {"admin", "pengurus", "bendahara", "pengawas", "kasir", "pendamping"},
+    "pupuk.manage": {"admin", "pengurus", "bendahara"},
+    "pupuk.report": {"admin", "pengurus", "bendahara", "pengawas", "pendamping"},
     "admin.manage": {"admin"},
 }
 

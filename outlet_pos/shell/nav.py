@@ -32,6 +32,15 @@ NAV = [
         ],
     },
     {
+        "title": _l("Pupuk bersubsidi"),
+        "items": [
+            ("pupuk.farmers", _l("Petani & alokasi"), "❦", "pupuk.view"),
+            ("pupuk.import_allocations", _l("Impor e-RDKK"), "⇧", "pupuk.manage"),
+            ("pupuk.het", _l("HET pupuk"), "₨", "pupuk.view"),
+            ("pupuk.reports", _l("Laporan penebusan"), "↗", "pupuk.report"),
+        ],
+    },
+    {
         "title": _l("Simpan pinjam"),
         "items": [
             ("simpin.members_list", _l("Anggota"), "☺", "member.view"),
