@@ -178,6 +178,10 @@ def _build(password: str | None, days: int) -> list[tuple[str, str, str]]:
         first = max(start, today - timedelta(days=days))
         build_counter(coop, first, today - timedelta(days=1), rng)
 
+        from outlet_pos.demo_pupuk import build_pupuk
+
+        build_pupuk(coop, first, today - timedelta(days=1))
+
     # Every month before the last one is closed, as a treasurer would have done — from the
     # first posting, which is a member joining in the year before the fiscal year.
     earliest = db.session.scalar(
