@@ -18,7 +18,8 @@ from outlet_pos.core.inventory.catalog import UnitSpec, save_item
 from outlet_pos.core.inventory.models import Item, StockLevel
 from outlet_pos.core.ledger import balances, post
 from outlet_pos.core.parties import Member
-from outlet_pos.core.sales.checkout import CartLine, PaymentIn, checkout, refund
+from outlet_pos.core.sales.checkout import CartLine, PaymentIn, checkout
+from outlet_pos.core.sales.refunds import refund
 from outlet_pos.core.sales.shifts import close_shift, expected_cash, open_shift
 from outlet_pos.core.tenancy import BusinessUnit, Cooperative, Outlet
 from outlet_pos.extensions import db

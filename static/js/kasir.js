@@ -1,6 +1,7 @@
 // The selling screen (templates/kasir/screen.html): keyboard- and scanner-first.
 // The barcode field keeps the focus; Enter adds; "3*" sets the next quantity; F2 member,
-// F4/F5 hold/recall, F9 pay. The server decides every price and amount; the figures here are
+// F4/F5 hold/recall, F7 change the chosen line's price (only for whom the server allows it:
+// data-price-override), F9 pay. The server decides every price and amount; the figures here are
 // a live preview of the same arithmetic (integer rupiah, quantities to thousandths).
 "use strict";
 
@@ -37,6 +38,7 @@
   const storeKey = root.dataset.storeKey;
   const heldKey = storeKey.split(".").slice(0, 3).join(".") + ".held";
   const discountLimit = Number(root.dataset.discountLimit || 0);
+  const canOverride = root.dataset.priceOverride === "1";
 
   const scan = $("scan");
   const suggest = $("suggest");
@@ -44,7 +46,11 @@
   const payDialog = $("pay");
   const heldDialog = $("held");
 
-  const state = { lines: [], member: null, key: newKey(), pendingQty: null, receiptDiscount: 0 };
+  const state = {
+    lines: [], member: null, key: newKey(), pendingQty: null, receiptDiscount: 0,
+    selected: -1, // the cart line F7 and the arrow keys act on
+    editing: -1, // the line whose price is being typed
+  };
   const byBarcode = new Map(); // scanned code -> {product, unitId}
   let suggestions = [];
   let active = -1;
@@ -74,6 +80,7 @@
     return Number(w) * 1000 + Number((f + "000").slice(0, 3));
   }
   function showQty(qty) { return qty.replace(".", ","); }
+  function grouped(n) { return n.toString().replace(/\B(?=(\d{3})+(?!\d))/g, "."); }
   function newKey() {
     if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
     const b = crypto.getRandomValues(new Uint8Array(16)); // plain http on a LAN: no randomUUID
@@ -101,7 +108,9 @@
   // --- cart -----------------------------------------------------------------------------
 
   function unitOf(line) { return line.product.units.find((u) => u.id === line.unitId) || line.product.units[0]; }
-  function price(line) { const u = unitOf(line); return state.member ? u.price_member : u.price_general; }
+  function listPrice(line) { const u = unitOf(line); return state.member ? u.price_member : u.price_general; }
+  // A changed price (line.price) holds whatever the tier; the server checks the permission.
+  function price(line) { return line.price != null ? line.price : listPrice(line); }
   function gross(line) { return Math.floor((price(line) * milli(line.qty) + 500) / 1000); }
   function totals() {
     let sub = 0, disc = 0;
@@ -131,6 +140,7 @@
     } else {
       state.lines.push({ product, unitId: unit, qty, discount: 0, flash: true });
     }
+    state.selected = same ? state.lines.indexOf(same) : state.lines.length - 1;
     error("");
     note(`${product.name}: ${showQty(qty)} ${unitOf(same || state.lines[state.lines.length - 1]).name}`);
     render();
@@ -140,6 +150,8 @@
     const tr = document.createElement("tr");
     tr.dataset.idx = i;
     if (line.flash) { tr.className = "pos-flash"; line.flash = false; }
+    tr.classList.toggle("is-selected", i === state.selected);
+    tr.classList.toggle("is-overridden", line.price != null);
     const unit = unitOf(line);
     const options = line.product.units
       .map((u) => `<option value="${u.id}"${u.id === unit.id ? " selected" : ""}></option>`)
@@ -149,13 +161,15 @@
       `<td class="name"><div class="pos-name"></div><div class="muted small pos-sub"></div></td>` +
       `<td class="num"><input class="qty amount" inputmode="decimal" autocomplete="off"></td>` +
       `<td><select class="unit">${options}</select></td>` +
-      `<td class="num col-price">${rupiah(price(line))}</td>` +
+      `<td class="num col-price">${canOverride
+        ? '<button class="pos-price-btn" type="button" data-act="price"></button>' : rupiah(price(line))}</td>` +
       `<td class="num"><input class="disc amount" inputmode="numeric" autocomplete="off" placeholder="0"></td>` +
       `<td class="num pos-line-total">${rupiah(gross(line) - line.discount)}</td>` +
       `<td><button class="btn btn-small btn-ghost" type="button" data-act="remove">✕ Hapus</button></td>`;
     tr.querySelector(".pos-name").textContent = line.product.name;
     tr.querySelector(".pos-sub").textContent =
       `${line.product.sku} · stok ${line.product.stock} ${line.product.base_uom}`;
+    priceParts(tr, line, i);
     tr.querySelectorAll("select.unit option").forEach((o, k) => { o.textContent = line.product.units[k].name; });
     const q = tr.querySelector("input.qty");
     q.value = showQty(line.qty);
@@ -167,7 +181,107 @@
     return tr;
   }
 
+  // The price of a line: a button to change it (F7 or a click), a note when it was changed,
+  // and, while it is being changed, a labelled field under the item's name (the price column
+  // is hidden on a tablet, the name is not).
+  function priceParts(tr, line, i) {
+    const name = tr.querySelector("td.name");
+    if (line.price != null) {
+      const noteEl = document.createElement("div");
+      noteEl.className = "small pos-price-note";
+      noteEl.textContent = `Harga diubah · daftar ${rupiah(listPrice(line))}`;
+      name.append(noteEl);
+    }
+    if (!canOverride) return;
+    const btn = tr.querySelector(".pos-price-btn");
+    btn.textContent = rupiah(price(line));
+    btn.title = "Ubah harga (F7)";
+    btn.setAttribute("aria-label", `Harga ${line.product.name} ${rupiah(price(line))}: ubah (F7)`);
+    if (i === state.editing) {
+      const box = document.createElement("div");
+      box.className = "pos-price-edit";
+      const label = document.createElement("label");
+      label.htmlFor = "price-edit";
+      label.textContent = `Harga baru per ${unitOf(line).name}`;
+      const input = document.createElement("input");
+      input.id = "price-edit";
+      input.className = "price amount";
+      input.inputMode = "numeric";
+      input.autocomplete = "off";
+      input.value = grouped(price(line));
+      const hint = document.createElement("span");
+      hint.className = "muted";
+      hint.textContent = "Enter simpan · Esc batal · kosong = harga daftar";
+      box.append(label, input, hint);
+      name.append(box);
+    } else {
+      const alt = document.createElement("button");
+      alt.type = "button";
+      alt.className = "btn btn-small btn-ghost pos-price-alt";
+      alt.dataset.act = "price";
+      alt.textContent = `✎ ${rupiah(price(line))}`;
+      alt.setAttribute("aria-label", `Ubah harga ${line.product.name}`);
+      name.append(alt);
+    }
+  }
+
+  function editPrice(i) {
+    if (!canOverride) { error("Mengubah harga hanya boleh oleh pengurus; minta pengurus mengubahnya."); return; }
+    if (!state.lines.length) { error("Keranjang masih kosong."); focusScan(); return; }
+    if (!(i >= 0 && i < state.lines.length)) i = state.lines.length - 1;
+    state.selected = i;
+    state.editing = i;
+    error("");
+    render();
+    const input = $("price-edit");
+    input.focus();
+    input.select();
+  }
+
+  // Take the typed price (true), or say why not and keep the field open (false).
+  function commitPrice(text) {
+    const line = state.lines[state.editing];
+    if (!line) { state.editing = -1; return true; }
+    const t = (text || "").trim();
+    const value = t === "" ? listPrice(line) : parseAmount(t);
+    if (Number.isNaN(value)) {
+      error(`Harga ${line.product.name} harus rupiah bulat, mis. 12.500`);
+      return false;
+    }
+    line.price = value === listPrice(line) ? null : value;
+    state.editing = -1;
+    error("");
+    note(line.price == null
+      ? `${line.product.name}: harga daftar ${rupiah(listPrice(line))}/${unitOf(line).name}.`
+      : `${line.product.name}: harga diubah ${rupiah(listPrice(line))} → ${rupiah(line.price)}/${unitOf(line).name}.`);
+    render();
+    return true;
+  }
+
+  function cancelPrice() {
+    state.editing = -1;
+    error("");
+    render();
+  }
+
+  // A pending price field is taken before anything else reads the cart (payment, hold).
+  function settlePrice() {
+    const input = $("price-edit");
+    return !input || commitPrice(input.value);
+  }
+
+  function chooseLine(i) {
+    if (!state.lines.length) return;
+    state.selected = (i + state.lines.length) % state.lines.length;
+    cartBody.querySelectorAll("tr[data-idx]").forEach((tr) => {
+      const on = Number(tr.dataset.idx) === state.selected;
+      tr.classList.toggle("is-selected", on);
+      if (on) tr.scrollIntoView({ block: "nearest" });
+    });
+  }
+
   function render() {
+    if (state.selected >= state.lines.length) state.selected = state.lines.length - 1;
     cartBody.replaceChildren(...state.lines.map(row));
     $("cart-empty").hidden = state.lines.length > 0;
     const t = totals();
@@ -195,6 +309,7 @@
       line.discount = d;
     } else if (ev.target.matches("select.unit")) {
       line.unitId = Number(ev.target.value);
+      if (line.price != null) { line.price = null; note(`${line.product.name}: satuan berubah, harga kembali ke harga daftar.`); }
     } else {
       return;
     }
@@ -204,15 +319,30 @@
 
   cartBody.addEventListener("change", lineEdit);
   cartBody.addEventListener("keydown", (ev) => {
+    if (ev.target.matches("input.price")) {
+      if (ev.key === "Enter") { ev.preventDefault(); if (commitPrice(ev.target.value)) focusScan(); }
+      else if (ev.key === "Escape") { ev.preventDefault(); cancelPrice(); focusScan(); }
+      return;
+    }
     if (ev.key === "Enter" && ev.target.matches("input")) {
       ev.preventDefault();
       ev.target.blur(); // fires change
       focusScan();
     }
   });
+  cartBody.addEventListener("focusout", (ev) => {
+    // Leaving the field by mouse or Tab takes the price; a bad one is dropped, with the reason.
+    if (!ev.target.matches("input.price") || state.editing < 0) return;
+    if (!commitPrice(ev.target.value)) { const msg = $("pos-error").textContent; cancelPrice(); error(msg); }
+  });
   cartBody.addEventListener("click", (ev) => {
+    const tr = ev.target.closest("tr[data-idx]");
+    if (ev.target.closest("[data-act=price]")) { editPrice(Number(tr.dataset.idx)); return; }
     const btn = ev.target.closest("[data-act=remove]");
-    if (!btn) return;
+    if (!btn) {
+      if (tr && !ev.target.closest("input, select, button")) chooseLine(Number(tr.dataset.idx));
+      return;
+    }
     state.lines.splice(Number(btn.closest("tr").dataset.idx), 1);
     render();
     focusScan();
@@ -341,6 +471,11 @@
       ev.preventDefault(); active = (active + 1) % suggestions.length; highlight();
     } else if (ev.key === "ArrowUp" && suggestions.length) {
       ev.preventDefault(); active = (active - 1 + suggestions.length) % suggestions.length; highlight();
+    } else if ((ev.key === "ArrowUp" || ev.key === "ArrowDown") && state.lines.length) {
+      ev.preventDefault(); // no suggestions open: the arrows choose the cart line F7 acts on
+      const down = ev.key === "ArrowDown";
+      if (state.selected < 0) chooseLine(down ? 0 : state.lines.length - 1);
+      else chooseLine(state.selected + (down ? 1 : -1));
     } else if (ev.key === "Enter") {
       ev.preventDefault();
       if (!suggest.hidden && active >= 0) { choose(active); return; }
@@ -430,12 +565,16 @@
   }
   function restore(snap) {
     state.lines = snap.lines || [];
+    state.selected = state.lines.length - 1;
+    state.editing = -1;
     state.key = snap.key || newKey();
     state.receiptDiscount = 0;
     setMember(snap.member || null);
   }
   function reset() {
     state.lines = [];
+    state.selected = -1;
+    state.editing = -1;
     state.key = newKey();
     state.receiptDiscount = 0;
     scan.value = "";
@@ -445,6 +584,7 @@
   }
 
   function hold() {
+    if (!settlePrice()) return;
     if (!state.lines.length) { error("Keranjang kosong; tidak ada yang ditahan."); return; }
     const list = heldList();
     list.push(snapshot());
@@ -520,6 +660,7 @@
   }
 
   function openPay() {
+    if (!settlePrice()) return;
     if (!state.lines.length) { error("Keranjang masih kosong."); focusScan(); return; }
     if (dialogOpen()) return;
     $("pay-form").hidden = false;
@@ -567,7 +708,10 @@
       { method: "kredit", amount: parseAmount(pay.credit.value), reference: "" },
     ].filter((p) => p.amount > 0);
     const body = {
-      lines: state.lines.map((l) => ({ item_id: l.product.id, item_unit_id: l.unitId, qty: l.qty, discount: l.discount })),
+      lines: state.lines.map((l) => ({
+        item_id: l.product.id, item_unit_id: l.unitId, qty: l.qty, discount: l.discount,
+        ...(l.price != null ? { price: l.price } : {}),
+      })),
       payments,
       member_id: state.member ? state.member.id : null,
       receipt_discount: state.receiptDiscount,
@@ -589,6 +733,9 @@
       if (!resp.ok) {
         if (resp.status === 403) { $("approver-box").hidden = false; pay.pass.value = ""; }
         error(data.error || "Transaksi ditolak.", $("pay-error"));
+        // "Baris 2: ..." names a cart line: choose it, so F7 after Esc goes straight to it.
+        const named = /^Baris (\d+)/.exec(data.error || "");
+        if (named && Number(named[1]) <= state.lines.length) { state.selected = Number(named[1]) - 1; render(); }
         if (resp.status === 403) (pay.user.value ? pay.pass : pay.user).focus();
         return;
       }
@@ -653,6 +800,7 @@
     if (ev.key === "F2") { ev.preventDefault(); if (!dialogOpen()) { if (state.member) setMember(null); $("member-q").focus(); } }
     else if (ev.key === "F4") { ev.preventDefault(); if (!dialogOpen()) hold(); }
     else if (ev.key === "F5") { ev.preventDefault(); if (!dialogOpen()) recall(); }
+    else if (ev.key === "F7") { ev.preventDefault(); if (!dialogOpen()) editPrice(state.selected); }
     else if (ev.key === "F9") { ev.preventDefault(); openPay(); }
     else if (ev.key.length === 1 && !ev.ctrlKey && !ev.altKey && !ev.metaKey && !dialogOpen() &&
              !ev.target.closest("input, select, textarea")) {

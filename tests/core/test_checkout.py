@@ -16,8 +16,9 @@ from outlet_pos.core.inventory.models import StockLevel, StockMove
 from outlet_pos.core.ledger import balances
 from outlet_pos.core.ledger.models import JournalEntry
 from outlet_pos.core.parties import Member
-from outlet_pos.core.sales.checkout import CartLine, PaymentIn, checkout, refund
+from outlet_pos.core.sales.checkout import CartLine, PaymentIn, checkout
 from outlet_pos.core.sales.models import Sale, Shift
+from outlet_pos.core.sales.refunds import refund
 from outlet_pos.core.sales.shifts import cash_movement, close_shift, expected_cash
 from outlet_pos.core.tenancy import Cooperative
 from outlet_pos.core.verify import CHECKS

@@ -219,8 +219,8 @@ def test_a_process_killed_mid_checkout_leaves_no_trace(app):
 def _refunder(url, user_id, shift_id, approver_id, sale_id, line_id, start, out):
     from outlet_pos.core.access import User
     from outlet_pos.core.errors import DomainError
-    from outlet_pos.core.sales.checkout import refund
     from outlet_pos.core.sales.models import Shift
+    from outlet_pos.core.sales.refunds import refund
 
     app = _app(url)
     with app.app_context():

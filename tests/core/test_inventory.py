@@ -285,3 +285,64 @@ def test_issue_many_refuses_the_first_short_item_in_item_order_and_writes_nothin
     with pytest.raises(DomainError, match=r"Stok tidak cukup: Barang M0 tersisa 2,5 kg"):
         run_transaction(issue_many, lines, day=D, source="s")
     assert _stock_state(loc) == before
+
+
+def _level(item) -> StockLevel:
+    return db.session.scalar(select(StockLevel).where(StockLevel.item_id == item.id))
+
+
+def test_an_issue_at_a_given_cost_leaves_the_rest_of_the_value_behind(setting):
+    coop, unit, loc = setting
+    item = make_item(coop, unit)
+    run_transaction(receive, loc, item, Decimal(10), 50_000, day=D, source="t")  # 5.000/kg
+    run_transaction(receive, loc, item, Decimal(10), 70_000, day=D, source="t")  # average 6.000
+    chunks = run_transaction(
+        issue, loc, item, Decimal(5), day=D, source="t", kind="purchase_return", total_cost=35_000
+    )
+    assert [(c.qty, c.cost) for c in chunks] == [(Decimal(5), 35_000)]  # not 5 x 6.000
+    level = _level(item)
+    assert (level.on_hand, level.value) == (Decimal(15), 85_000)  # average 5.666,67/kg
+    # The next issue at moving average works from the recomputed average: 3 x 85.000/15.
+    chunks = run_transaction(issue, loc, item, Decimal(3), day=D, source="t")
+    assert chunks[0].cost == 17_000
+    moved = db.session.execute(
+        select(func.sum(StockMove.qty), func.sum(StockMove.value)).where(
+            StockMove.item_id == item.id
+        )
+    ).one()
+    assert (moved[0], moved[1]) == (Decimal(12), 68_000) == (level.on_hand, level.value)
+
+
+def test_a_given_cost_the_level_cannot_bear_falls_back_to_the_average(setting):
+    coop, unit, loc = setting
+    item = make_item(coop, unit)
+    run_transaction(receive, loc, item, Decimal(4), 24_000, day=D, source="t")  # 6.000/kg
+    # More value than is on hand would leave a negative value: the average is taken instead.
+    chunks = run_transaction(issue, loc, item, Decimal(3), day=D, source="t", total_cost=30_000)
+    assert chunks[0].cost == 18_000 and _level(item).value == 6_000
+    # Taking everything takes all the value, whatever was asked: no value on a zero quantity.
+    chunks = run_transaction(issue, loc, item, Decimal(1), day=D, source="t", total_cost=1_000)
+    assert chunks[0].cost == 6_000
+    assert (_level(item).on_hand, _level(item).value) == (Decimal(0), 0)
+
+
+def test_a_given_cost_is_shared_over_the_batches_it_takes(setting):
+    coop, unit, loc = setting
+    item = make_item(coop, unit, batch=True)
+    for code, expiry in (("B1", date(2026, 1, 1)), ("B2", date(2026, 6, 1))):
+        run_transaction(
+            receive, loc, item, Decimal(2), 12_000, day=D, source="t", batch=code, expiry=expiry
+        )
+    chunks = run_transaction(issue, loc, item, Decimal(3), day=D, source="t", total_cost=10_000)
+    assert [(c.qty, c.cost) for c in chunks] == [(Decimal(2), 6_667), (Decimal(1), 3_333)]
+    assert _level(item).value == 24_000 - 10_000
+
+
+@pytest.mark.parametrize("cost", [-1, 1.5, "100"])
+def test_a_given_cost_must_be_whole_rupiah(setting, cost):
+    coop, unit, loc = setting
+    item = make_item(coop, unit)
+    run_transaction(receive, loc, item, Decimal(2), 2_000, day=D, source="t")
+    with pytest.raises(DomainError, match="rupiah bulat"):
+        run_transaction(issue, loc, item, Decimal(1), day=D, source="t", total_cost=cost)
+    assert _level(item).value == 2_000

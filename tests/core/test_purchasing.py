@@ -12,8 +12,9 @@ from sqlalchemy import func, select
 from outlet_pos.core.db import run_transaction
 from outlet_pos.core.errors import DomainError
 from outlet_pos.core.inventory.catalog import UnitSpec, save_item
-from outlet_pos.core.inventory.models import BatchLevel, Item, StockLevel, StockMove
-from outlet_pos.core.ledger import balances
+from outlet_pos.core.inventory.models import BatchLevel, Item, Location, StockLevel, StockMove
+from outlet_pos.core.inventory.services import issue
+from outlet_pos.core.ledger import balances, post
 from outlet_pos.core.ledger.models import JournalEntry, JournalLine
 from outlet_pos.core.purchasing import (
     GoodsReceipt,
@@ -263,16 +264,73 @@ def test_returning_goods_of_a_paid_bill_leaves_a_receivable_from_the_supplier(s)
     assert violations(s.coop) == []
 
 
-def test_a_return_when_the_average_has_moved_books_the_gap_as_an_inventory_difference(s):
+def test_a_return_credits_stock_at_the_received_cost_and_recomputes_the_average(s):
+    s.receive([s.line(s.minyak, "pcs", 10, 50_000)])  # Rp5.000/pcs
+    second = s.receive([s.line(s.minyak, "pcs", 10, 70_000)])  # average now Rp6.000/pcs
+    ret = run_transaction(
+        return_goods, second, {second.lines[0].id: Decimal(5)}, "Salah kirim", user=s.user, day=D0
+    )
+    # By hand: 120.000 - 5 x 7.000 = 85.000 for 15 pcs, an average of Rp5.666,67/pcs.
+    assert ret.total == 35_000
+    level = s.level(s.minyak)
+    assert (level.on_hand, level.value) == (Decimal(15), 85_000)
+    move = db.session.scalar(select(StockMove).where(StockMove.kind == "purchase_return"))
+    assert (move.qty, move.value) == (Decimal(-5), -35_000)
+    bal = balances(s.coop)
+    assert bal["114100"] == 85_000 == level.value
+    assert bal["211100"] == -(120_000 - 35_000)  # the supplier credits the received cost
+    assert "617100" not in bal  # no inventory difference: stock left at what it came in at
+    entry = db.session.get(JournalEntry, ret.entry_id)
+    assert sorted((ln.debit, ln.credit) for ln in entry.lines) == [(0, 35_000), (35_000, 0)]
+    assert violations(s.coop) == []
+
+
+def _sell(s, item, qty: int) -> int:
+    """Stock out at moving average with its cost of goods, as a sale books it."""
+
+    def go():
+        level = s.level(item)
+        loc = db.session.get(Location, level.location_id)
+        cost = sum(c.cost for c in issue(loc, item, Decimal(qty), day=D0, source="test:sale"))
+        post(
+            s.coop,
+            D0,
+            "Penjualan uji",
+            [("511100", cost, 0, item.unit_id), (item.inventory_account, 0, cost, item.unit_id)],
+            source="sale",
+        )
+        return cost
+
+    return run_transaction(go)
+
+
+def test_a_return_of_all_that_is_left_takes_its_value_and_books_the_gap(s):
     first = s.receive([s.line(s.minyak, "pcs", 10, 100_000)])  # Rp10.000/pcs
     s.receive([s.line(s.minyak, "pcs", 10, 140_000)])  # average now Rp12.000/pcs
+    assert _sell(s, s.minyak, 15) == 180_000  # 5 pcs worth 60.000 left
     run_transaction(
         return_goods, first, {first.lines[0].id: Decimal(5)}, "Salah kirim", user=s.user, day=D0
     )
     bal = balances(s.coop)
     assert bal["211100"] == -(240_000 - 50_000)  # the supplier credits the received cost
-    assert bal["114100"] == 240_000 - 60_000 == s.level(s.minyak).value  # stock left at average
-    assert bal["617100"] == 10_000
+    assert bal["114100"] == 0 == s.level(s.minyak).value  # the whole shelf's value left
+    assert bal["617100"] == 10_000  # 60.000 left the books, 50.000 is credited
+    assert violations(s.coop) == []
+
+
+def test_a_return_worth_more_than_the_shelf_holds_leaves_at_the_average(s):
+    first = s.receive([s.line(s.minyak, "pcs", 10, 100_000)])  # Rp10.000/pcs
+    s.receive([s.line(s.minyak, "pcs", 10, 20_000)])  # average now Rp6.000/pcs
+    _sell(s, s.minyak, 17)  # 3 pcs worth 18.000 left
+    run_transaction(
+        return_goods, first, {first.lines[0].id: Decimal(2)}, "Rusak", user=s.user, day=D0
+    )
+    # 2 x 10.000 = 20.000 would leave -2.000 behind: 2 x 6.000 leaves, the gap is a gain.
+    level = s.level(s.minyak)
+    assert (level.on_hand, level.value) == (Decimal(1), 6_000)
+    bal = balances(s.coop)
+    assert bal["114100"] == 6_000 and bal["617100"] == -8_000
+    assert bal["211100"] == -(120_000 - 20_000)
     assert violations(s.coop) == []
 
 

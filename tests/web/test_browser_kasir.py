@@ -17,7 +17,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from outlet_pos.core.sales.models import Sale, Shift
+from outlet_pos.core.audit import AuditEvent
+from outlet_pos.core.sales.models import Sale, SaleLine, Shift
 from outlet_pos.core.tenancy import Cooperative
 from outlet_pos.core.verify import CHECKS
 from outlet_pos.extensions import db
@@ -40,6 +41,7 @@ DOCS = (
     else ROOT / "test-artifacts"
 )
 PDFTOPPM = "/usr/bin/pdftoppm"
+PDFTOTEXT = "/usr/bin/pdftotext"
 DESKTOP = {"width": 1366, "height": 768}
 TABLET = {"width": 800, "height": 1280}
 BARCODES = ["8991001000011", "8991001000028", "8991001000035"]  # beras, minyak pcs, karton
@@ -93,11 +95,16 @@ def test_a_cashiers_day_open_scan_pay_print_refund_close(app, browser, live_serv
 
     # The barcode field has the focus without a click; every scan lands there.
     expect(page.locator("#scan")).to_be_focused()
+    # A cashier may not change prices: no price buttons, and F7 says who may.
+    page.keyboard.press("F7")
+    expect(page.locator("#pos-error")).to_contain_text("hanya boleh oleh pengurus")
     for code in BARCODES:
         scan(page, code)
     rows = page.locator("#cart tr")
     expect(rows).to_have_count(3)
     expect(rows.nth(2)).to_contain_text("karton")
+    expect(page.locator("#pos-error")).to_be_hidden()
+    expect(page.locator(".pos-price-btn, .pos-price-alt")).to_have_count(0)
     expect(page.locator("#t-total")).to_have_text("Rp292.000")  # 64.000 + 18.000 + 210.000
     expect(page.locator("#scan")).to_be_focused()
     page.screenshot(path=str(ARTIFACTS / "kasir-01-cart.png"))
@@ -195,3 +202,107 @@ def test_the_selling_screen_fits_a_tablet_in_portrait(app, browser, live_server,
     page.screenshot(path=str(DOCS / "kasir-tablet.png"))
     context.close()
     assert console.errors == []
+
+
+def test_a_pengurus_sets_a_price_with_f7_and_it_is_charged(app, browser, live_server, counter):  # noqa: F811
+    from playwright.sync_api import expect
+
+    context, page = new_page(browser, live_server, DESKTOP)
+    console = ConsoleWatch(page)
+    log_in(page, "pengurus-web")
+    page.goto("/kasir/")
+    page.fill("#float_amount", "100.000")
+    page.get_by_role("button", name="Buka shift").click()
+    expect(page.locator("#scan")).to_be_focused()
+    scan(page, BARCODES[0])  # beras 64.000
+    scan(page, BARCODES[1])  # minyak 18.000
+    expect(page.locator("#t-total")).to_have_text("Rp82.000")
+    rows = page.locator("#cart tr")
+    expect(rows.nth(1)).to_have_class(re.compile("is-selected"))  # the line just scanned
+
+    # F7 opens the chosen line's price; Esc leaves it as it was.
+    page.keyboard.press("F7")
+    expect(page.locator("#price-edit")).to_be_focused()
+    expect(page.locator("#price-edit")).to_have_value("18.000")
+    page.keyboard.press("Escape")
+    expect(page.locator("#price-edit")).to_have_count(0)
+    expect(page.locator("#scan")).to_be_focused()
+
+    # Junk is refused in Indonesian and the field stays open for a correction.
+    page.keyboard.press("F7")
+    page.fill("#price-edit", "15 ribu")
+    page.keyboard.press("Enter")
+    expect(page.locator("#pos-error")).to_contain_text("harus rupiah bulat, mis. 12.500")
+    expect(page.locator("#price-edit")).to_be_focused()
+    page.fill("#price-edit", "15.000")
+    page.screenshot(path=str(ARTIFACTS / "kasir-06-price-edit.png"))
+    page.keyboard.press("Enter")
+    expect(page.locator("#t-total")).to_have_text("Rp79.000")
+    expect(rows.nth(1).locator(".pos-price-btn")).to_have_text("Rp15.000")
+    expect(rows.nth(1)).to_contain_text("Harga diubah · daftar Rp18.000")
+    expect(page.locator("#scan")).to_be_focused()
+
+    # The arrow keys choose another line; a click on a price opens it too.
+    page.keyboard.press("ArrowUp")
+    expect(rows.nth(0)).to_have_class(re.compile("is-selected"))
+    rows.nth(0).locator(".pos-price-btn").click()
+    expect(page.locator("#price-edit")).to_have_value("64.000")
+    page.keyboard.press("Escape")
+    page.screenshot(path=str(ARTIFACTS / "kasir-07-price.png"))
+
+    # The server refuses what does not add up, beside the line it names: a discount bigger
+    # than the new price.
+    rows.nth(1).locator("input.disc").fill("16.000")
+    rows.nth(1).locator("input.disc").press("Enter")
+    page.keyboard.press("F9")
+    page.get_by_role("button", name="Uang pas").click()
+    page.keyboard.press("Enter")
+    expect(page.locator("#pay-error")).to_have_text("Baris 2: diskon melebihi harga.")
+    page.screenshot(path="/tmp/kasir-price-refused.png")
+    page.keyboard.press("Escape")
+    expect(rows.nth(1)).to_have_class(re.compile("is-selected"))
+    rows.nth(1).locator("input.disc").fill("")
+    rows.nth(1).locator("input.disc").press("Enter")
+    expect(page.locator("#t-total")).to_have_text("Rp79.000")
+    page.screenshot(path="/tmp/kasir-price.png")
+
+    page.keyboard.press("F9")
+    page.get_by_role("button", name="Uang pas").click()
+    expect(page.locator("#pay-cash")).to_have_value("79.000")
+    page.keyboard.press("Enter")
+    expect(page.locator("#pay-done")).to_be_visible()
+    expect(page.locator("#done-total")).to_have_text("Rp79.000")
+    number = page.locator("#done-number").inner_text()
+
+    # The receipt prints the price that was charged.
+    receipt = context.request.get(page.locator("#done-58").get_attribute("href"))
+    assert receipt.ok
+    pdf = ARTIFACTS / "kasir-receipt-price.pdf"
+    pdf.write_bytes(receipt.body())
+    if not os.path.exists(PDFTOTEXT):
+        skip_or_fail(f"{PDFTOTEXT} not found (apt-get install poppler-utils)")
+    text = subprocess.run(
+        [PDFTOTEXT, "-layout", str(pdf), "-"], check=True, capture_output=True, text=True
+    ).stdout
+    assert "15.000" in text and "79.000" in text and "18.000" not in text, text
+    context.close()
+
+    with app.app_context():
+        sale = db.session.scalar(select(Sale).where(Sale.number == number))
+        lines = db.session.scalars(
+            select(SaleLine).where(SaleLine.sale_id == sale.id).order_by(SaleLine.line_no)
+        ).all()
+        assert [(ln.list_price, ln.unit_price, ln.total) for ln in lines] == [
+            (64_000, 64_000, 64_000),
+            (18_000, 15_000, 15_000),
+        ]
+        [event] = db.session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "sale.price_override")
+        ).all()
+        assert event.detail["list"] == 18_000 and event.detail["price"] == 15_000
+        coop = db.session.get(Cooperative, counter.coop_id)
+        for label, check in CHECKS:
+            assert list(check(coop)) == [], label
+    # The browser logs the one refused checkout (HTTP 400) as a failed resource; nothing else.
+    refused = [e for e in console.errors if "status of 400" in e and e.endswith("/kasir/bayar")]
+    assert len(refused) == 1 and console.errors == refused

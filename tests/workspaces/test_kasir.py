@@ -239,6 +239,47 @@ def test_a_discount_beyond_the_cashiers_limit_needs_a_supervisor_on_the_spot(app
     assert_books_hold(app, shop.coop_id)
 
 
+def test_the_screen_offers_a_price_change_only_to_whom_the_server_takes_it_from(
+    app, client, shop, login
+):
+    login(client, f"kasir{shop.coop_id}")
+    page = client.get("/kasir/").get_data(as_text=True)
+    assert 'data-price-override="0"' in page and "<kbd>F7</kbd>" not in page
+    client.post("/keluar")
+    login(client, f"pengurus{shop.coop_id}")
+    client.post("/kasir/shift/buka", data={"outlet": shop.outlet_id, "float_amount": "0"})
+    page = client.get("/kasir/").get_data(as_text=True)
+    assert 'data-price-override="1"' in page and "<kbd>F7</kbd>" in page
+
+
+def test_a_changed_price_from_the_screen_is_refused_to_a_cashier_and_charged_for_a_pengurus(
+    app, client, shop, login
+):
+    lines = [{"item_id": shop.items["minyak"], "qty": "2", "price": "15.000"}]
+    body = cart(shop, lines=lines, payments=[{"method": "tunai", "amount": 30_000}])
+    login(client, f"kasir{shop.coop_id}")
+    before = counts(app)
+    resp = client.post("/kasir/bayar", json=body)
+    assert resp.status_code == 403
+    assert resp.get_json()["error"] == "Baris 1: mengubah harga perlu persetujuan pengurus."
+    assert counts(app) == before and actions(app, "sale.price_override") == []
+
+    client.post("/keluar")
+    login(client, f"pengurus{shop.coop_id}")
+    client.post("/kasir/shift/buka", data={"outlet": shop.outlet_id, "float_amount": "0"})
+    resp = client.post("/kasir/bayar", json=body)
+    assert resp.status_code == 200, resp.get_data(as_text=True)
+    assert resp.get_json()["total"] == 30_000  # 2 x 15.000, not 2 x 18.000
+    with app.app_context():
+        line = db.session.scalar(
+            select(SaleLine).where(SaleLine.sale_id == resp.get_json()["sale_id"])
+        )
+        assert (line.list_price, line.unit_price, line.total) == (18_000, 15_000, 30_000)
+    [event] = actions(app, "sale.price_override")
+    assert event.detail == {"list": 18_000, "price": 15_000, "cashier": f"pengurus{shop.coop_id}"}
+    assert_books_hold(app, shop.coop_id)
+
+
 def test_a_cashier_cannot_approve_their_own_discount(app, cashier, shop):
     lines = [{"item_id": shop.items["beras"], "qty": "1", "discount": 6_400}]
     mine = {"username": f"kasir{shop.coop_id}", "password": TEST_PASSWORD}
@@ -427,9 +468,9 @@ def test_a_cashier_of_one_cooperative_cannot_open_anothers_sale(app, client, log
     # B's items cannot be sold from A's counter either.
     resp = client.post("/kasir/bayar", json=cart(b, idempotency_key="a-1"))
     assert resp.status_code == 404
-    assert client.get("/kasir/cari?q=8991001000011").get_json()["items"][0]["id"] == a.items[
-        "beras"
-    ]
+    assert (
+        client.get("/kasir/cari?q=8991001000011").get_json()["items"][0]["id"] == a.items["beras"]
+    )
 
 
 def test_a_pendamping_gets_403_everywhere_at_the_counter(app, client, shop, login):

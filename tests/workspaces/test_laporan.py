@@ -21,8 +21,9 @@ from sqlalchemy import func, select
 
 from outlet_pos.core.db import run_transaction
 from outlet_pos.core.ledger import balances
-from outlet_pos.core.sales.checkout import CartLine, PaymentIn, checkout, refund
+from outlet_pos.core.sales.checkout import CartLine, PaymentIn, checkout
 from outlet_pos.core.sales.models import Sale, Shift
+from outlet_pos.core.sales.refunds import refund
 from outlet_pos.core.sales.shifts import cash_movement, close_shift, open_shift
 from outlet_pos.core.tenancy import Cooperative, Outlet
 from outlet_pos.core.verify import CHECKS

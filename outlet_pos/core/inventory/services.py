@@ -30,7 +30,7 @@ from outlet_pos.core.inventory.models import (
     StockMove,
 )
 from outlet_pos.extensions import db
-from outlet_pos.money import round_half_up
+from outlet_pos.money import allocate, round_half_up
 
 MAX_QTY = Decimal("999999999999.999")
 
@@ -262,13 +262,31 @@ def issue(
     kind: str = "sale",
     batch_id: int | None = None,
     allow_expired: bool = False,
+    total_cost: int | None = None,
 ) -> list[Issued]:
     """Take ``qty`` base units out, first-expiry-first-out for batch-tracked items.
 
     Refuses more than is on hand ("stok tidak cukup") and expired batches unless writing
     off. Returns the chunks taken with their cost.
+
+    ``total_cost`` (integer rupiah for the whole ``qty``) makes the stock leave at that value
+    instead of the moving average: goods sent back to a supplier leave at the cost they came
+    in at, so the supplier's credit and the inventory credit are the same figure. What stays
+    keeps the rest of the value, so its average is recomputed exactly (value / on hand).
+    The override is only honoured when it leaves a sound level behind; otherwise the issue
+    falls back to the moving average, and the caller, which sees the cost actually taken in
+    the returned chunks, books any difference (a purchase return: to 617100):
+
+    - taking everything that is on hand: all of the value leaves, whatever was asked (a zero
+      quantity must not keep a value);
+    - a cost above the value on hand: the remainder would be negative.
+
+    Falling back rather than raising keeps a legitimate return possible when the shelf's
+    average has drifted far from the received cost.
     """
     qty = check_base_qty(item, qty)
+    if total_cost is not None and (type(total_cost) is not int or total_cost < 0):
+        raise ValidationError("Nilai barang harus rupiah bulat tidak negatif.", field="cost")
     level = level_for(item, location)
     if qty > level.on_hand:
         raise InsufficientStock(
@@ -316,9 +334,13 @@ def issue(
         if batch_id is not None:
             raise ValidationError(f"{item.name} tidak dilacak per batch.", field="batch")
         plan.append((None, qty))
+    overrides: list[int] | None = None
+    if total_cost is not None and qty < level.on_hand and total_cost <= level.value:
+        # Shared over the batches by quantity, so the chunks add up to the asked cost exactly.
+        overrides = allocate(total_cost, [take for _bl, take in plan])
     out = []
-    for bl, take in plan:
-        cost = issue_cost(level, take)
+    for idx, (bl, take) in enumerate(plan):
+        cost = overrides[idx] if overrides is not None else issue_cost(level, take)
         level.on_hand -= take
         level.value -= cost
         if bl is not None:

@@ -32,9 +32,7 @@ def shift_summary(shift: Shift) -> dict:
     ).all()
     change = int(
         db.session.scalar(
-            select(func.coalesce(func.sum(Sale.change_amount), 0)).where(
-                Sale.shift_id == shift.id
-            )
+            select(func.coalesce(func.sum(Sale.change_amount), 0)).where(Sale.shift_id == shift.id)
         )
     )
     tenders = {

@@ -291,9 +291,7 @@ def parse_cart(body: object) -> CartRequest:
                 else None,
                 qty=str(qty),
                 discount=_int(row.get("discount"), f"Baris {no}: diskon", "discount"),
-                price=None
-                if price in (None, "")
-                else _int(price, f"Baris {no}: harga", "price"),
+                price=None if price in (None, "") else _int(price, f"Baris {no}: harga", "price"),
             )
         )
     payments = []
@@ -340,9 +338,7 @@ def verify_approver(
     now = utcnow()
     refused = "Nama pengguna atau kata sandi penyetuju salah."
     if approver is None or not approver.active:
-        record(
-            "approval.failed", user=cashier, cooperative=coop, detail={"approver": username}
-        )
+        record("approval.failed", user=cashier, cooperative=coop, detail={"approver": username})
         return Approval(None, refused)
     if approver.locked_until and approver.locked_until > now:
         return Approval(None, "Akun penyetuju sedang dikunci karena terlalu banyak percobaan.")

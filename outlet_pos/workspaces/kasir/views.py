@@ -51,6 +51,8 @@ def screen():
         outlet=outlet,
         top=services.top_products(coop, outlet),
         discount_limit=services.discount_limit(current_user, coop),
+        # The page offers a price change (F7) only to whom the server will take it from.
+        price_override=current_user.can("pos.price_override", coop),
     )
 
 

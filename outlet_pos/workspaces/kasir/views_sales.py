@@ -9,8 +9,8 @@ from outlet_pos.core.access import User, requires
 from outlet_pos.core.db import run_transaction
 from outlet_pos.core.documents.receipt import RECEIPT_WIDTHS, render_receipt
 from outlet_pos.core.errors import DomainError
-from outlet_pos.core.sales.checkout import refund
 from outlet_pos.core.sales.models import SALE_STATUSES, Sale
+from outlet_pos.core.sales.refunds import refund
 from outlet_pos.core.tenancy import Cooperative, get_scoped_or_404, require_cooperative, scoped
 from outlet_pos.extensions import db
 from outlet_pos.money import format_rupiah
@@ -122,6 +122,12 @@ def refund_page(sale_id: int):
     sale = get_scoped_or_404(Sale, sale_id, coop)
     shift = services.current_shift(coop, user)
     return render_template(
-        "kasir/refund.html", sale=sale, form=form, left=receipts.refundable(sale), typed=typed,
-        errors=errors, needs_approval=needs_approval, shift=shift,
+        "kasir/refund.html",
+        sale=sale,
+        form=form,
+        left=receipts.refundable(sale),
+        typed=typed,
+        errors=errors,
+        needs_approval=needs_approval,
+        shift=shift,
     ), (400 if request.method == "POST" else 200)
