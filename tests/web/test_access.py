@@ -94,7 +94,7 @@ def world(app):
         membership = db.session.scalar(
             select(Membership).where(Membership.user_id == users["kasir"])
         )
-        extra = _counter_records(a)
+        extra = {**_counter_records(a), **_pupuk_records(a)}
         return {
             **extra,
             "a": a.id,
@@ -227,6 +227,25 @@ def _simpin_records(coop, shift, cashier) -> dict:
     return run_transaction(action)
 
 
+def _pupuk_records(coop) -> dict:
+    """A farmer with an allocation (fertilizer routes)."""
+    from outlet_pos.core.db import run_transaction
+    from outlet_pos.units.pupuk.models import Allocation, Farmer
+
+    def action():
+        farmer = Farmer(cooperative_id=coop.id, nik="3201011205850002", name="Petani Uji",
+                        poktan="Tani Makmur")  # fmt: skip
+        db.session.add(farmer)
+        db.session.flush()
+        alloc = Allocation(cooperative_id=coop.id, farmer_id=farmer.id, fertilizer_type="urea",
+                           season="2025-MT2", kg=Decimal(100), redeemed_kg=Decimal(0))  # fmt: skip
+        db.session.add(alloc)
+        db.session.flush()
+        return {"farmer": farmer.id, "allocation": alloc.id}
+
+    return run_transaction(action)
+
+
 def _sample_args(rule, world) -> dict:
     samples = {
         "item_id": world["item"],
@@ -253,6 +272,8 @@ def _sample_args(rule, world) -> dict:
         "loan_id": world["loan"],
         "product_id": world["loan_product"],
         "savings_product_id": world["savings_product"],
+        "farmer_id": world["farmer"],
+        "allocation_id": world["allocation"],
         "year": 2025,
         "month": 5,
     }

@@ -9,3 +9,11 @@ from outlet_pos.units.pupuk import checks, rules  # noqa: E402
 
 checks.register()
 rules.register()
+
+from outlet_pos.units.pupuk import (  # noqa: E402,F401
+    views_common,
+    views_farmers,
+    views_import,
+    views_reports,
+    views_setup,
+)

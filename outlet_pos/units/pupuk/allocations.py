@@ -215,9 +215,7 @@ def preview_allocations(coop: Cooperative, data: bytes, filename: str) -> Alloca
     }
     existing = {
         (a.farmer_id, a.fertilizer_type, a.season): a
-        for a in db.session.scalars(
-            select(Allocation).where(Allocation.cooperative_id == coop.id)
-        )
+        for a in db.session.scalars(select(Allocation).where(Allocation.cooperative_id == coop.id))
     }
     preview = AllocationPreview(filename=(filename or "").strip())
     seen: dict[tuple[str, str, str], int] = {}
@@ -266,6 +264,7 @@ def preview_allocations(coop: Cooperative, data: bytes, filename: str) -> Alloca
             row.farmer, row.action = "baru", "baru"
             continue
         row.farmer = "terdaftar"
+        row.name = row.name or farmer.name  # shown in the preview; the registry keeps its own
         if (row.poktan and row.poktan != farmer.poktan) or (row.desa and row.desa != farmer.desa):
             touched.add(nik)
         alloc = existing.get((farmer.id, ftype, season)) if ftype and season else None

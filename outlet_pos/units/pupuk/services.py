@@ -15,7 +15,7 @@ from sqlalchemy import select
 from outlet_pos.core.audit import record
 from outlet_pos.core.errors import DomainError, ValidationError
 from outlet_pos.core.identifiers import IdentifierError, validate_nik
-from outlet_pos.core.inventory.models import Item
+from outlet_pos.core.inventory.models import Item, ItemUnit
 from outlet_pos.core.parties import Member
 from outlet_pos.core.tenancy import BusinessUnit, Cooperative
 from outlet_pos.extensions import db
@@ -25,6 +25,7 @@ from outlet_pos.units.pupuk.models import (
     Allocation,
     Farmer,
     HetPrice,
+    Redemption,
     SubsidisedItem,
 )
 
@@ -282,3 +283,145 @@ def mark_subsidised(coop: Cooperative, item: Item, fertilizer_type: str | None, 
 def het_message(het: HetPrice) -> str:
     bag = f" ({format_rupiah(het.rp_per_bag)}/{het.bag_kg} kg)" if het.rp_per_bag else ""
     return f"{format_rupiah(het.rp_per_kg)}/kg{bag}"
+
+
+def subsidy_problems(item: Item, unit: BusinessUnit | None) -> list[str]:
+    """Why ``mark_subsidised`` would refuse this item, for the items page to show before
+    anyone tries (the same three rules, read-only)."""
+    problems = []
+    if unit is None or unit.kind != "pupuk":
+        problems.append("Bukan barang unit Pupuk & Saprotan.")
+    if item.inventory_account != "114200":
+        problems.append(f"Akun persediaan {item.inventory_account}, harus 114200.")
+    if (item.base_uom or "").lower() != "kg":
+        problems.append(f"Satuan dasar {item.base_uom}, harus kg (karung satuan tambahan).")
+    return problems
+
+
+# --- the counter --------------------------------------------------------------------------
+# Read-only views the cashier's screen needs (workspaces/kasir calls these; it never reads
+# the unit's tables itself). The checkout hooks in ``rules`` stay the ones that decide.
+
+
+def subsidised_types(coop: Cooperative, item_ids: list[int]) -> dict[int, str]:
+    """item id -> fertilizer type, for those of ``item_ids`` that are subsidised fertilizer,
+    so the selling screen knows when to ask for the farmer's NIK."""
+    if not item_ids:
+        return {}
+    return dict(
+        db.session.execute(
+            select(SubsidisedItem.item_id, SubsidisedItem.fertilizer_type).where(
+                SubsidisedItem.cooperative_id == coop.id, SubsidisedItem.item_id.in_(item_ids)
+            )
+        ).all()
+    )
+
+
+def _sack_units(coop: Cooperative, types: set[str]) -> dict[str, tuple[str, Decimal]]:
+    """type -> (name, kg) of the biggest pack a subsidised item of that type sells in."""
+    out: dict[str, tuple[str, Decimal]] = {}
+    rows = db.session.execute(
+        select(SubsidisedItem.fertilizer_type, ItemUnit.name, ItemUnit.factor)
+        .join(ItemUnit, ItemUnit.item_id == SubsidisedItem.item_id)
+        .join(Item, Item.id == SubsidisedItem.item_id)
+        .where(
+            SubsidisedItem.cooperative_id == coop.id,
+            SubsidisedItem.fertilizer_type.in_(types),
+            Item.active.is_(True),
+            ItemUnit.factor > 1,
+        )
+        .order_by(ItemUnit.factor.desc(), ItemUnit.id)
+    )
+    for ftype, name, factor in rows:
+        out.setdefault(ftype, (name, Decimal(factor)))
+    return out
+
+
+def _kg(value: Decimal) -> str:
+    """A plain decimal string ("150", "12.5") the screen can do exact arithmetic on."""
+    return f"{Decimal(value).normalize():f}"
+
+
+def counter_view(coop: Cooperative, nik: str, day: date | None = None) -> dict | None:
+    """The farmer behind ``nik`` and what they may still redeem in the season of ``day``:
+    per type the allocation, what was taken, what is left (also in whole sacks) and the HET
+    valid that day. ``None`` when no active farmer of this cooperative has that NIK (the
+    counter refuses them: "belum terdaftar"); ``ValidationError`` for a malformed NIK."""
+    try:
+        nik = validate_nik(nik or "").nik
+    except IdentifierError as err:
+        raise ValidationError(str(err), field="nik") from None
+    farmer = find_farmer(coop, nik)
+    if farmer is None or not farmer.active:
+        return None
+    day = day or coop.today()
+    allocations = quota(coop, farmer, day)
+    sacks = _sack_units(coop, {a.fertilizer_type for a in allocations})
+    rows = []
+    for alloc in allocations:
+        left = max(alloc.remaining_kg, Decimal(0))
+        het = het_on(coop, alloc.fertilizer_type, day)
+        sack = sacks.get(alloc.fertilizer_type)
+        rows.append(
+            {
+                "type": alloc.fertilizer_type,
+                "label": FERTILIZER_TYPES.get(alloc.fertilizer_type, alloc.fertilizer_type),
+                "allocated_kg": _kg(alloc.kg),
+                "redeemed_kg": _kg(alloc.redeemed_kg),
+                "remaining_kg": _kg(left),
+                "sack": {
+                    "name": sack[0],
+                    "kg": _kg(sack[1]),
+                    "whole": int(left // sack[1]),
+                    "rest_kg": _kg(left % sack[1]),
+                }
+                if sack
+                else None,
+                "het": {
+                    "rp_per_kg": het.rp_per_kg,
+                    "bag_kg": het.bag_kg,
+                    "rp_per_bag": het.rp_per_bag,
+                    "text": het_message(het),
+                }
+                if het
+                else None,
+            }
+        )
+    member = farmer.member
+    return {
+        "farmer": {
+            "nik": farmer.nik,
+            "name": farmer.name,
+            "poktan": farmer.poktan,
+            "desa": farmer.desa,
+            "member_number": member.member_number if member else "",
+        },
+        "season": season_of(day),
+        "allocations": rows,
+    }
+
+
+def mask_nik(nik: str) -> str:
+    """A NIK for paper that leaves the kiosk: region code and serial, the birth date hidden
+    (the full NIK stays in the redemption record)."""
+    nik = (nik or "").strip()
+    return nik[:6] + "*" * 6 + nik[12:] if len(nik) == 16 else nik
+
+
+def receipt_notes(sale_id: int) -> list[str]:
+    """Lines a receipt prints for the redemptions of a sale (or the quota a refund gave
+    back): who redeemed, and who collected for them under a letter of authority."""
+    rows = db.session.scalars(
+        select(Redemption).where(Redemption.sale_id == sale_id).order_by(Redemption.id)
+    ).all()
+    notes: list[str] = []
+    for row in rows:
+        farmer = row.farmer
+        head = "Penebusan pupuk bersubsidi" if row.kg > 0 else "Kuota pupuk dikembalikan"
+        text = f"{head}: {farmer.name} (NIK {mask_nik(farmer.nik)})"
+        if row.proxy_nik:
+            who = row.proxy_name or "-"
+            text += f", kuasa: {who} (NIK {mask_nik(row.proxy_nik)}), surat: {row.proxy_letter}"
+        if text not in notes:
+            notes.append(text)
+    return notes
