@@ -14,19 +14,19 @@ from __future__ import annotations
 import csv
 import io
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
 from sqlalchemy import func, select
 
-from outlet_pos.core.documents import Column, ReportFrame, render_table_report, render_table_xlsx
+from outlet_pos.core.documents import Column
+from outlet_pos.core.documents.tables import Table, pdf_cell  # noqa: F401 - the units' reports build these
 from outlet_pos.core.inventory.models import StockMove
 from outlet_pos.core.inventory.services import fmt_qty
 from outlet_pos.core.sales.models import Sale
 from outlet_pos.core.tenancy import Cooperative
 from outlet_pos.extensions import db
-from outlet_pos.formatting import tanggal
 from outlet_pos.money import format_number
 from outlet_pos.units.pupuk.models import FERTILIZER_TYPES, Allocation, Farmer, Redemption
 from outlet_pos.units.pupuk.models import SubsidisedItem as Subsidised
@@ -49,40 +49,10 @@ NO_GROUP = "(tanpa poktan)"
 CSV_COLUMNS = ["tanggal", "nik", "nama", "poktan", "desa", "jenis", "kg", "nomor struk", "kuasa"]
 
 
-@dataclass
-class Table:
-    columns: list[Column]
-    rows: list[list[object]]
-    totals: list[object] | None = None
-    notes: list[str] = field(default_factory=list)
-    landscape: bool = False
-
-
 def kg_cell(value: Decimal) -> int | str:
     """Whole kg as a number (the workbook sums it); a fraction as Indonesian text."""
     value = Decimal(value or 0)
     return int(value) if value == value.to_integral_value() else fmt_qty(value)
-
-
-def pdf_cell(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, int):
-        return f"({format_number(-value)})" if value < 0 else format_number(value)
-    if isinstance(value, date):
-        return tanggal(value)
-    return str(value)
-
-
-def render(fmt: str, frame: ReportFrame, table: Table) -> bytes:
-    """The report as ``pdf`` or ``xlsx`` bytes."""
-    if fmt == "pdf":
-        rows = [[pdf_cell(v) for v in row] for row in table.rows]
-        totals = [pdf_cell(v) for v in table.totals] if table.totals else None
-        return render_table_report(frame, table.columns, rows, totals, table.notes)
-    if fmt == "xlsx":
-        return render_table_xlsx(frame, table.columns, table.rows, table.totals)
-    raise ValueError(fmt)
 
 
 def month_label(first: date) -> str:

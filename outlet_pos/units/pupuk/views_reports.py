@@ -4,24 +4,19 @@ also as the plain CSV for upload (``?fmt=csv``)."""
 
 from __future__ import annotations
 
-from flask import Response, render_template, request
-from flask_login import current_user
+from flask import render_template, request
 from sqlalchemy import select
 
 from outlet_pos.core.access import requires
-from outlet_pos.core.db import utcnow
-from outlet_pos.core.documents import ReportFrame
 from outlet_pos.core.tenancy import Cooperative
 from outlet_pos.core.tenancy import require_cooperative as _coop
 from outlet_pos.extensions import db
-from outlet_pos.formatting import tanggal
+from outlet_pos.shell.downloads import attachment, send_report
 from outlet_pos.units.pupuk import bp, reports
 from outlet_pos.units.pupuk.forms import month_of
 from outlet_pos.units.pupuk.models import Allocation
 from outlet_pos.units.pupuk.services import SEASON, season_of
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-MIMETYPES = {"pdf": "application/pdf", "xlsx": XLSX}
 REPORTS = [
     ("pupuk.report_monthly", "Penebusan bulanan",
      "Per jenis pupuk dan per kelompok tani untuk satu bulan; PDF, Excel dan CSV untuk unggah."),
@@ -32,36 +27,6 @@ REPORTS = [
     ("pupuk.report_stock", "Mutasi stok bersubsidi",
      "Stok awal, diterima, ditebus, retur dan stok akhir per jenis pupuk dalam satu bulan."),
 ]  # fmt: skip
-
-
-def _frame(coop: Cooperative, title: str, period: str, wide: bool) -> ReportFrame:
-    local = coop.local_time(utcnow())
-    address = ", ".join(p for p in (coop.address, coop.desa, coop.kabupaten, coop.provinsi) if p)
-    return ReportFrame(
-        coop_name=coop.name,
-        coop_address=address,
-        title=title,
-        period_label=period,
-        printed_by=current_user.full_name,
-        printed_at=f"{tanggal(local)} {local:%H:%M} {coop.timezone}",
-        subtitle="Unit Pupuk & Saprotan",
-        landscape=wide,
-    )
-
-
-def _download(data: bytes, mimetype: str, name: str) -> Response:
-    return Response(
-        data, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{name}"'}
-    )
-
-
-def _export(coop: Cooperative, table: reports.Table, title: str, period: str, name: str):
-    """The ``?fmt=pdf|xlsx`` download of a report, or None for the HTML page."""
-    fmt = request.args.get("fmt")
-    if fmt not in MIMETYPES:
-        return None
-    data = reports.render(fmt, _frame(coop, title, period, table.landscape), table)
-    return _download(data, MIMETYPES[fmt], f"{name}.{fmt}")
 
 
 def _season(coop: Cooperative) -> tuple[str, list[str]]:
@@ -83,6 +48,14 @@ def _season(coop: Cooperative) -> tuple[str, list[str]]:
     return season, seasons
 
 
+SUBTITLE = "Unit Pupuk & Saprotan"
+
+
+def _export(coop, table, title: str, period: str, name: str):
+    """The ``?fmt=pdf|xlsx`` download of a report, or None for the HTML page."""
+    return send_report(coop, table, title, period, name, subtitle=SUBTITLE)
+
+
 @bp.route("/laporan", endpoint="reports")
 @requires("pupuk.report")
 def reports_index():
@@ -97,7 +70,7 @@ def report_monthly():
     data = reports.monthly(coop, first)
     name = f"penebusan-pupuk-{first:%Y-%m}"
     if request.args.get("fmt") == "csv":
-        return _download(reports.monthly_csv(data), "text/csv; charset=utf-8", f"{name}.csv")
+        return attachment(reports.monthly_csv(data), "text/csv; charset=utf-8", f"{name}.csv")
     title, period = "Laporan Penebusan Pupuk Bersubsidi", reports.month_label(first)
     table = reports.monthly_table(data)
     return _export(coop, table, title, period, name) or render_template(

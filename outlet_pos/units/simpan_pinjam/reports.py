@@ -9,20 +9,19 @@ nothing here recomputes a rule those services own.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import func, select
 
-from outlet_pos.core.documents import Column, ReportFrame, render_table_report, render_table_xlsx
+from outlet_pos.core.documents import Column
+from outlet_pos.core.documents.tables import Table, pdf_cell  # noqa: F401 - the units' reports build these
 from outlet_pos.core.ledger.models import Account
 from outlet_pos.core.ledger.services import balances
 from outlet_pos.core.parties import Member
 from outlet_pos.core.tenancy import Cooperative
 from outlet_pos.extensions import db
-from outlet_pos.formatting import tanggal
-from outlet_pos.money import format_number
 from outlet_pos.units.simpan_pinjam.models import (
     SAVINGS_ACCOUNTS,
     SAVINGS_KINDS,
@@ -52,40 +51,6 @@ RECONCILED = ("311100", "311200", "211200", "211300", LOAN_CONTROL)
 
 
 # --- table specs, one for the PDF and the workbook ------------------------------------------
-
-
-@dataclass
-class Table:
-    columns: list[Column]
-    rows: list[list[object]]
-    totals: list[object] | None = None
-    notes: list[str] = field(default_factory=list)
-    landscape: bool = False
-
-
-def pdf_cell(value: object) -> str:
-    """A raw cell as the PDF prints it: amounts grouped, negatives in parentheses, dates
-    ``21 Okt 2025``."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "Ya" if value else "Tidak"
-    if isinstance(value, int):
-        return f"({format_number(-value)})" if value < 0 else format_number(value)
-    if isinstance(value, date):
-        return tanggal(value)
-    return str(value)
-
-
-def render(fmt: str, frame: ReportFrame, table: Table) -> bytes:
-    """The report as ``pdf`` or ``xlsx`` bytes (the workbook keeps numbers and dates)."""
-    if fmt == "pdf":
-        rows = [[pdf_cell(v) for v in row] for row in table.rows]
-        totals = [pdf_cell(v) for v in table.totals] if table.totals else None
-        return render_table_report(frame, table.columns, rows, totals, table.notes)
-    if fmt == "xlsx":
-        return render_table_xlsx(frame, table.columns, table.rows, table.totals)
-    raise ValueError(fmt)
 
 
 def percent(value: object) -> str:

@@ -5,25 +5,21 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Response, render_template, request
-from flask_login import current_user
+from flask import render_template, request
 from flask_wtf import FlaskForm
 from wtforms import IntegerField
 from wtforms.validators import NumberRange
 
 from outlet_pos.core.access import requires
-from outlet_pos.core.db import utcnow
-from outlet_pos.core.documents import ReportFrame
 from outlet_pos.core.tenancy import Cooperative
 from outlet_pos.core.tenancy import require_cooperative as _coop
 from outlet_pos.formatting import tanggal
 from outlet_pos.forms import TanggalField, opsional
+from outlet_pos.shell.downloads import send_report
 from outlet_pos.units.simpan_pinjam import bp, reports, reports_loans, reports_savings
 from outlet_pos.units.simpan_pinjam.models import COLLECTIBILITY, SAVINGS_KINDS
 from outlet_pos.units.simpan_pinjam.schedule import METHODS
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-MIMETYPES = {"pdf": "application/pdf", "xlsx": XLSX}
 REPORTS = [
     (
         "simpin.report_portfolio",
@@ -78,32 +74,12 @@ def _as_of(coop: Cooperative) -> tuple[AsOfFilter, date]:
     return form, day
 
 
-def _frame(coop: Cooperative, title: str, period: str, wide: bool) -> ReportFrame:
-    local = coop.local_time(utcnow())
-    address = ", ".join(p for p in (coop.address, coop.desa, coop.kabupaten, coop.provinsi) if p)
-    return ReportFrame(
-        coop_name=coop.name,
-        coop_address=address,
-        title=title,
-        period_label=period,
-        printed_by=current_user.full_name,
-        printed_at=f"{tanggal(local)} {local:%H:%M} {coop.timezone}",
-        subtitle="Unit Simpan Pinjam",
-        landscape=wide,
-    )
+SUBTITLE = "Unit Simpan Pinjam"
 
 
-def _export(coop: Cooperative, table: reports.Table, title: str, period: str, name: str):
+def _export(coop, table, title: str, period: str, name: str):
     """The ``?fmt=pdf|xlsx`` download of a report, or None for the HTML page."""
-    fmt = request.args.get("fmt")
-    if fmt not in MIMETYPES:
-        return None
-    data = reports.render(fmt, _frame(coop, title, period, table.landscape), table)
-    return Response(
-        data,
-        mimetype=MIMETYPES[fmt],
-        headers={"Content-Disposition": f'attachment; filename="{name}.{fmt}"'},
-    )
+    return send_report(coop, table, title, period, name, subtitle=SUBTITLE)
 
 
 @bp.route("/laporan", endpoint="reports")

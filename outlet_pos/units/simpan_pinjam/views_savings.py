@@ -9,12 +9,13 @@ from flask import flash, redirect, render_template, request, url_for
 
 from outlet_pos.core.access import requires
 from outlet_pos.core.documents import Column
+from outlet_pos.core.documents.tables import Table
 from outlet_pos.core.errors import DomainError, ValidationError
 from outlet_pos.core.parties import Member
 from outlet_pos.core.tenancy import get_scoped_or_404, require_cooperative
 from outlet_pos.extensions import db
 from outlet_pos.money import format_rupiah
-from outlet_pos.units.simpan_pinjam import bp, reports, savings, term_deposits
+from outlet_pos.units.simpan_pinjam import bp, savings, term_deposits
 from outlet_pos.units.simpan_pinjam import interest as interest_service
 from outlet_pos.units.simpan_pinjam import wajib as wajib_service
 from outlet_pos.units.simpan_pinjam.common import VIAS
@@ -166,11 +167,11 @@ def savings_detail(savings_id: int):
     )  # fmt: skip
 
 
-def wajib_billing_table(rows: list, amount: int) -> reports.Table:
+def wajib_billing_table(rows: list, amount: int) -> Table:
     """The collector's billing sheet: who owes wajib, how much, by desa, with a column to
     sign when paid."""
     ordered = sorted(rows, key=lambda r: (r.member.desa.lower(), r.member.member_number))
-    return reports.Table(
+    return Table(
         columns=[
             Column("No. anggota", 0.11), Column("Nama", 0.22), Column("Desa", 0.14),
             Column("HP", 0.13), Column("Bln", 0.05, "right"),
@@ -199,12 +200,13 @@ def wajib():
     shown = [r for r in rows if r.arrears > 0] if only else rows
     if request.args.get("fmt") in ("pdf", "xlsx"):
         from outlet_pos.formatting import tanggal
-        from outlet_pos.units.simpan_pinjam.views_reports import _export
+        from outlet_pos.shell.downloads import send_report
 
         table = wajib_billing_table(shown, coop.simpanan_wajib_amount)
         day = coop.today()
-        return _export(coop, table, "Daftar Tagihan Simpanan Wajib", f"Per {tanggal(day)}",
-                       f"tagihan-wajib-{day:%Y%m%d}")  # fmt: skip
+        title, period = "Daftar Tagihan Simpanan Wajib", f"Per {tanggal(day)}"
+        return send_report(coop, table, title, period, f"tagihan-wajib-{day:%Y%m%d}",
+                           subtitle="Unit Simpan Pinjam")  # fmt: skip
     return render_template(
         "simpin/wajib.html", rows=shown, only=only, amount=coop.simpanan_wajib_amount,
         total_arrears=sum(r.arrears for r in rows), behind=sum(1 for r in rows if r.arrears),

@@ -7,46 +7,12 @@ and dates as numbers and dates, so a treasurer can sum them in Excel.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import date
-from decimal import Decimal
-
 from outlet_pos.core.documents import Column
-from outlet_pos.core.inventory.services import fmt_qty
-from outlet_pos.formatting import tanggal
-from outlet_pos.money import format_number, format_statement
+from outlet_pos.core.documents.tables import Table
+from outlet_pos.money import format_number
 from outlet_pos.workspaces.laporan.queries import Figures, ItemReport, Report, TenderReport
 from outlet_pos.workspaces.laporan.queries_shift import ShiftList, ShiftReport
 from outlet_pos.workspaces.laporan.queries_stock import Valuation
-
-
-@dataclass
-class Table:
-    columns: list[Column]
-    rows: list[list[object]]
-    totals: list[object] | None = None
-    notes: list[str] = field(default_factory=list)
-    landscape: bool = False
-
-
-def pdf_cell(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "Ya" if value else "Tidak"
-    if isinstance(value, int):
-        return format_statement(value).replace("Rp", "") if value < 0 else format_number(value)
-    if isinstance(value, date):
-        return tanggal(value)
-    if isinstance(value, Decimal):
-        return fmt_qty(value)
-    return str(value)
-
-
-def xlsx_cell(value: object) -> object:
-    if isinstance(value, Decimal):
-        return fmt_qty(value)
-    return value
 
 
 def _figures(f: Figures) -> list[object]:

@@ -4,20 +4,18 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from flask import Response, render_template, request
-from flask_login import current_user
+from flask import render_template, request
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from outlet_pos.core.access import requires
-from outlet_pos.core.db import utcnow
-from outlet_pos.core.documents import ReportFrame, render_table_report, render_table_xlsx
 from outlet_pos.core.inventory.services import fmt_qty
 from outlet_pos.core.sales.models import Shift
 from outlet_pos.core.tenancy import BusinessUnit, Cooperative, get_scoped_or_404
 from outlet_pos.core.tenancy import require_cooperative as _coop
 from outlet_pos.extensions import db
 from outlet_pos.formatting import tanggal
+from outlet_pos.shell.downloads import send_report
 from outlet_pos.workspaces.laporan import bp, exports
 from outlet_pos.workspaces.laporan import queries as q
 from outlet_pos.workspaces.laporan.forms import DateFilter, ItemFilter, RangeFilter
@@ -100,42 +98,9 @@ class Filter:
         return f"{self.date_from:%Y%m%d}-{self.date_to:%Y%m%d}"
 
 
-def _frame(coop: Cooperative, title: str, period: str, subtitle: str, wide: bool) -> ReportFrame:
-    local = coop.local_time(utcnow())
-    address = ", ".join(p for p in (coop.address, coop.desa, coop.kabupaten, coop.provinsi) if p)
-    return ReportFrame(
-        coop_name=coop.name,
-        coop_address=address,
-        title=title,
-        period_label=period,
-        printed_by=current_user.full_name,
-        printed_at=f"{tanggal(local)} {local:%H:%M} {coop.timezone}",
-        subtitle=subtitle,
-        landscape=wide,
-    )
-
-
-def _export(coop, table: exports.Table, title: str, period: str, subtitle: str, name: str):
-    """The ?format=pdf|xlsx download of a report, or None for the page."""
-    fmt = request.args.get("format")
-    if fmt not in FORMATS:
-        return None
-    frame = _frame(coop, title, period, subtitle, table.landscape)
-    if fmt == "pdf":
-        rows = [[exports.pdf_cell(v) for v in row] for row in table.rows]
-        totals = [exports.pdf_cell(v) for v in table.totals] if table.totals else None
-        data = render_table_report(frame, table.columns, rows, totals, table.notes)
-        mimetype = "application/pdf"
-    else:
-        rows = [[exports.xlsx_cell(v) for v in row] for row in table.rows]
-        totals = [exports.xlsx_cell(v) for v in table.totals] if table.totals else None
-        data = render_table_xlsx(frame, table.columns, rows, totals)
-        mimetype = XLSX
-    return Response(
-        data,
-        mimetype=mimetype,
-        headers={"Content-Disposition": f'attachment; filename="{name}.{fmt}"'},
-    )
+def _export(coop, table, title: str, period: str, subtitle: str, name: str):
+    """The ``?format=pdf|xlsx`` download of a report, or None for the page."""
+    return send_report(coop, table, title, period, name, subtitle=subtitle, arg="format")
 
 
 @bp.route("/penjualan")
