@@ -250,3 +250,41 @@ def test_items_are_marked_subsidised_or_refused_with_the_reason(app, login):
     assert "pupuk bersubsidi Organik" in html
     with app.app_context():
         assert db.session.get(SubsidisedItem, za).fertilizer_type == "organik"
+
+
+def test_redemption_photo_upload_and_view(app, web_coop, web_user, login):
+    """A photo of a redemption: only real images, served back only inside the cooperative."""
+    import io
+
+    from sqlalchemy import select as sa_select
+
+    from outlet_pos.core.db import run_transaction
+    from outlet_pos.core.sales.checkout import CartLine, PaymentIn, checkout
+    from outlet_pos.extensions import db as sa_db
+    from outlet_pos.units.pupuk.models import Redemption
+    from tests.units.pupuk_world import QUOTA, SALE_DAY, build_kiosk
+
+    with app.app_context():
+        k = build_kiosk("Koperasi Foto")
+        run_transaction(checkout, k.shift, [CartLine(k.items["urea"], qty=10)],
+                        [PaymentIn("tunai", 18_000)], user=k.cashier,
+                        extra={"farmer_nik": QUOTA["farmer_nik"]}, day=SALE_DAY)  # fmt: skip
+        red_id = sa_db.session.scalar(sa_select(Redemption.id))
+        username = k.cashier.username
+    client = app.test_client()
+    login(client, username)
+    url = f"/pupuk/penebusan/{red_id}/foto"
+    bad = client.post(url, data={"photo": (io.BytesIO(b"not an image"), "x.jpg")},
+                      content_type="multipart/form-data", follow_redirects=True)  # fmt: skip
+    assert "Foto harus JPG, PNG atau WebP" in bad.get_data(as_text=True)
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+    ok = client.post(url, data={"photo": (io.BytesIO(png), "foto.png")},
+                     content_type="multipart/form-data", follow_redirects=True)  # fmt: skip
+    assert "Foto penebusan disimpan" in ok.get_data(as_text=True)
+    shown = client.get(url)
+    assert shown.status_code == 200 and shown.data == png
+    # A user of another cooperative gets 404, not the photo.
+    web_user("kasirlain", "kasir")
+    outsider = app.test_client()
+    login(outsider, "kasirlain")
+    assert outsider.get(url).status_code == 404

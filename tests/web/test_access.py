@@ -94,7 +94,8 @@ def world(app):
         membership = db.session.scalar(
             select(Membership).where(Membership.user_id == users["kasir"])
         )
-        extra = {**_counter_records(a), **_pupuk_records(a)}
+        counter = _counter_records(a)
+        extra = {**counter, **_pupuk_records(a, counter["sale"])}
         return {
             **extra,
             "a": a.id,
@@ -227,10 +228,11 @@ def _simpin_records(coop, shift, cashier) -> dict:
     return run_transaction(action)
 
 
-def _pupuk_records(coop) -> dict:
-    """A farmer with an allocation (fertilizer routes)."""
+def _pupuk_records(coop, sale_id: int) -> dict:
+    """A farmer with an allocation and one redemption record (fertilizer routes)."""
+    from outlet_pos.core.access import User
     from outlet_pos.core.db import run_transaction
-    from outlet_pos.units.pupuk.models import Allocation, Farmer
+    from outlet_pos.units.pupuk.models import Allocation, Farmer, Redemption
 
     def action():
         farmer = Farmer(cooperative_id=coop.id, nik="3201011205850002", name="Petani Uji",
@@ -238,10 +240,16 @@ def _pupuk_records(coop) -> dict:
         db.session.add(farmer)
         db.session.flush()
         alloc = Allocation(cooperative_id=coop.id, farmer_id=farmer.id, fertilizer_type="urea",
-                           season="2025-MT2", kg=Decimal(100), redeemed_kg=Decimal(0))  # fmt: skip
+                           season="2025-MT2", kg=Decimal(100), redeemed_kg=Decimal(10))  # fmt: skip
         db.session.add(alloc)
         db.session.flush()
-        return {"farmer": farmer.id, "allocation": alloc.id}
+        cashier = db.session.scalar(select(User).where(User.username == "r-kasir"))
+        red = Redemption(cooperative_id=coop.id, farmer_id=farmer.id, allocation_id=alloc.id,
+                         fertilizer_type="urea", season="2025-MT2", kg=Decimal(10), amount=18_000,
+                         day=date(2025, 5, 2), sale_id=sale_id, cashier_id=cashier.id)  # fmt: skip
+        db.session.add(red)
+        db.session.flush()
+        return {"farmer": farmer.id, "allocation": alloc.id, "redemption": red.id}
 
     return run_transaction(action)
 
@@ -273,6 +281,7 @@ def _sample_args(rule, world) -> dict:
         "product_id": world["loan_product"],
         "savings_product_id": world["savings_product"],
         "farmer_id": world["farmer"],
+        "redemption_id": world["redemption"],
         "allocation_id": world["allocation"],
         "year": 2025,
         "month": 5,

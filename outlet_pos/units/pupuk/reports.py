@@ -24,6 +24,7 @@ from outlet_pos.core.documents import Column
 from outlet_pos.core.documents.tables import Table, pdf_cell  # noqa: F401 - the units' reports build these
 from outlet_pos.core.inventory.models import StockMove
 from outlet_pos.core.inventory.services import fmt_qty
+from outlet_pos.core.ledger.models import MONTHS_ID
 from outlet_pos.core.sales.models import Sale
 from outlet_pos.core.tenancy import Cooperative
 from outlet_pos.extensions import db
@@ -31,20 +32,7 @@ from outlet_pos.money import format_number
 from outlet_pos.units.pupuk.models import FERTILIZER_TYPES, Allocation, Farmer, Redemption
 from outlet_pos.units.pupuk.models import SubsidisedItem as Subsidised
 
-MONTHS = [
-    "Januari",
-    "Februari",
-    "Maret",
-    "April",
-    "Mei",
-    "Juni",
-    "Juli",
-    "Agustus",
-    "September",
-    "Oktober",
-    "November",
-    "Desember",
-]
+MONTHS = MONTHS_ID  # January..December in Indonesian
 NO_GROUP = "(tanpa poktan)"
 CSV_COLUMNS = ["tanggal", "nik", "nama", "poktan", "desa", "jenis", "kg", "nomor struk", "kuasa"]
 

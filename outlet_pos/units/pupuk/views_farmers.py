@@ -4,6 +4,8 @@ correction of an allocation."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from flask import flash, redirect, render_template, request, url_for
 
 from outlet_pos.core.access import requires
@@ -88,3 +90,49 @@ def allocation_fix(allocation_id: int):
         request.form.get("reason", ""),
         done=lambda a: f"Alokasi {a.season} dikoreksi menjadi {kg(a.kg)} kg.",
     )  # fmt: skip
+
+
+@bp.route("/penebusan/<int:redemption_id>/foto", methods=["POST"])
+@requires("pupuk.view")
+def redemption_photo_upload(redemption_id: int):
+    """Attach the photo of a redemption (the cashier who served it, or pengurus)."""
+    from flask import current_app, flash, redirect, request, url_for
+    from flask_login import current_user
+
+    from outlet_pos.core.db import run_transaction
+    from outlet_pos.core.errors import DomainError
+    from outlet_pos.core.tenancy import get_scoped_or_404, require_cooperative
+    from outlet_pos.units.pupuk.models import Redemption
+    from outlet_pos.units.pupuk.photos import save_photo
+
+    coop = require_cooperative()
+    red = get_scoped_or_404(Redemption, redemption_id)
+    back = url_for("pupuk.farmer_detail", farmer_id=red.farmer_id)
+    file = request.files.get("photo")
+    data = file.read(6 * 1024 * 1024) if file else b""
+    try:
+        run_transaction(save_photo, coop, red, data, Path(current_app.instance_path),
+                        current_user._get_current_object())  # fmt: skip
+    except DomainError as exc:
+        flash(exc.message, "error")
+    else:
+        flash("Foto penebusan disimpan.", "success")
+    return redirect(back)
+
+
+@bp.route("/penebusan/<int:redemption_id>/foto")
+@requires("pupuk.view")
+def redemption_photo(redemption_id: int):
+    from flask import Response, current_app, flash, redirect, url_for
+
+    from outlet_pos.core.tenancy import get_scoped_or_404
+    from outlet_pos.units.pupuk.models import Redemption
+
+    red = get_scoped_or_404(Redemption, redemption_id)
+    path = Path(current_app.instance_path) / red.photo_path if red.photo_path else None
+    if path is None or not path.is_file():
+        flash("Penebusan ini belum punya foto.", "warning")
+        return redirect(url_for("pupuk.farmer_detail", farmer_id=red.farmer_id))
+    # Read whole (at most 5 MB) rather than streamed: no file handle outlives the request.
+    mimetype = {"jpg": "image/jpeg", "png": "image/png", "webp": "image/webp"}[path.suffix[1:]]
+    return Response(path.read_bytes(), mimetype=mimetype, headers={"Cache-Control": "no-store"})

@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 
 from outlet_pos.core.documents import Column
 from outlet_pos.core.documents.tables import Table, pdf_cell  # noqa: F401 - the units' reports build these
-from outlet_pos.core.ledger.models import Account
+from outlet_pos.core.ledger.models import MONTHS_ID, Account
 from outlet_pos.core.ledger.services import balances
 from outlet_pos.core.parties import Member
 from outlet_pos.core.tenancy import Cooperative
@@ -31,20 +31,7 @@ from outlet_pos.units.simpan_pinjam.models import (
     SavingsTxn,
 )
 
-MONTHS_LONG = [
-    "Januari",
-    "Februari",
-    "Maret",
-    "April",
-    "Mei",
-    "Juni",
-    "Juli",
-    "Agustus",
-    "September",
-    "Oktober",
-    "November",
-    "Desember",
-]
+MONTHS_LONG = MONTHS_ID  # January..December in Indonesian
 LOAN_CONTROL = "113300"
 # Control accounts in the order of the chart: equity first, then liabilities, then the asset.
 RECONCILED = ("311100", "311200", "211200", "211300", LOAN_CONTROL)

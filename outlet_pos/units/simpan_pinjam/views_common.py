@@ -32,3 +32,13 @@ def act(back: str, fn: Callable, *args, done: str | Callable = "", **kwargs):
     if message:
         flash(message, "success")
     return redirect(back)
+
+
+def parsed(back: str, fn: Callable, *args):
+    """Read a small action form with ``fn``; on a refusal flash it and give the redirect to
+    return instead (``(values, None)`` or ``(None, response)``)."""
+    try:
+        return fn(*args), None
+    except DomainError as exc:
+        flash(exc.message, "error")
+        return None, redirect(back)

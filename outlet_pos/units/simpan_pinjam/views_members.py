@@ -29,7 +29,7 @@ from outlet_pos.units.simpan_pinjam.models import (
     SavingsProduct,
 )
 from outlet_pos.units.simpan_pinjam.repayment import amount_due
-from outlet_pos.units.simpan_pinjam.views_common import act, my_shift, user
+from outlet_pos.units.simpan_pinjam.views_common import act, my_shift, parsed, user
 
 
 @bp.app_template_global()
@@ -186,11 +186,10 @@ def member_credit_pay(member_id: int):
     coop = require_cooperative()
     member = get_scoped_or_404(Member, member_id)
     back = url_for("simpin.member_detail", member_id=member.id)
-    try:
-        amount, via = form_amount(), form_via()
-    except DomainError as exc:
-        flash(exc.message, "error")
-        return redirect(back)
+    values, bounce = parsed(back, lambda: (form_amount(), form_via()))
+    if bounce:
+        return bounce
+    amount, via = values
     return act(
         back,
         members.pay_member_credit,

@@ -27,7 +27,7 @@ from outlet_pos.units.simpan_pinjam.models import (
     SavingsAccount,
     SavingsProduct,
 )
-from outlet_pos.units.simpan_pinjam.views_common import act, my_shift, user
+from outlet_pos.units.simpan_pinjam.views_common import act, my_shift, parsed, user
 
 
 def _member_back(member_id: int) -> str:
@@ -74,11 +74,10 @@ def savings_withdraw(member_id: int):
     coop = require_cooperative()
     member = get_scoped_or_404(Member, member_id)
     back = _member_back(member.id)
-    try:
-        amount, via = form_amount(), form_via()
-    except DomainError as exc:
-        flash(exc.message, "error")
-        return redirect(back)
+    values, bounce = parsed(back, lambda: (form_amount(), form_via()))
+    if bounce:
+        return bounce
+    amount, via = values
 
     def action():
         account = savings.account_for(coop, member, "sukarela")
@@ -129,11 +128,9 @@ def term_close(savings_id: int):
     coop = require_cooperative()
     account = get_scoped_or_404(SavingsAccount, savings_id)
     back = _member_back(account.member_id)
-    try:
-        via = form_via()
-    except DomainError as exc:
-        flash(exc.message, "error")
-        return redirect(back)
+    via, bounce = parsed(back, lambda: form_via())
+    if bounce:
+        return bounce
     return act(
         back,
         term_deposits.close_term_deposit,
