@@ -185,6 +185,15 @@ def take_all(base_url: str) -> list[str]:
             s.page.wait_for_load_state("load")
             s.shot("simpin-portfolio.png")
 
+            s.nav("Petani & alokasi")
+            s.page.locator("table.data tbody tr td a").first.click()
+            s.page.wait_for_url(re.compile(r"/petani/\d+"))
+            s.shot("pupuk-farmer.png")
+            s.page.goto("/pupuk/laporan")
+            s.page.locator("main a[href*='/laporan/penebusan-bulanan']").first.click()
+            s.page.wait_for_load_state("load")
+            s.shot("pupuk-monthly.png")
+
             s.log_out()
             s.log_in("admin")
             s.page.goto("/admin/pengguna")
