@@ -1,6 +1,6 @@
 // The selling screen (templates/kasir/screen.html): keyboard- and scanner-first.
 // The barcode field keeps the focus; Enter adds; "3*" sets the next quantity; F2 member,
-// F4/F5 hold/recall, F7 change the chosen line's price (only for whom the server allows it:
+// F4/F5 hold/recall, F6 the farmer's NIK for subsidised fertilizer (or scan the KTP), F7 change the chosen line's price (only for whom the server allows it:
 // data-price-override), F9 pay. The server decides every price and amount; the figures here are
 // a live preview of the same arithmetic (integer rupiah, quantities to thousandths).
 "use strict";
@@ -33,6 +33,7 @@
   const urls = {
     search: root.dataset.searchUrl,
     member: root.dataset.memberUrl,
+    farmer: root.dataset.farmerUrl,
     checkout: root.dataset.checkoutUrl,
   };
   const storeKey = root.dataset.storeKey;
@@ -48,6 +49,9 @@
 
   const state = {
     lines: [], member: null, key: newKey(), pendingQty: null, receiptDiscount: 0,
+    farmer: null, // the lookup of /kasir/petani: farmer, season, allocations
+    proxy: { on: false, nik: "", name: "", letter: "" }, // someone redeeming for the farmer
+    taniOpen: false, // F6 or a scanned NIK shows the farmer panel before any fertilizer
     selected: -1, // the cart line F7 and the arrow keys act on
     editing: -1, // the line whose price is being typed
   };
@@ -292,6 +296,7 @@
     $("t-tier").textContent = state.member ? "Harga anggota" : "Harga umum";
     const wrap = cartBody.closest(".pos-cart-wrap");
     wrap.scrollTop = wrap.scrollHeight; // the newest line in view, without scrolling the page
+    renderTani();
     save();
   }
 
@@ -314,6 +319,7 @@
       return;
     }
     error("");
+    if (line.product.subsidised) taniError(""); // the panel's figures say whether it fits now
     render();
   }
 
@@ -425,6 +431,8 @@
     if (m) { qty = parseQty(m[1]) || "1"; text = m[2].trim(); }
     const known = byBarcode.get(text);
     if (known) { addProduct(known.product, known.unitId, qty); return; }
+    // A KTP scanned while fertilizer is on the counter is the farmer, not a product.
+    if (NIK.test(text) && taniShown()) { lookupFarmer(text); return; }
     try {
       const data = await fetchProducts(text);
       if (data.barcode && data.items.length) {
@@ -437,6 +445,8 @@
         scan.value = text;
         showSuggest(data.items);
         note("Beberapa barang cocok: pilih dengan ↑ ↓ lalu Enter.");
+      } else if (NIK.test(text)) {
+        lookupFarmer(text); // no product has that code: a farmer's NIK, scanned first
       } else {
         error(`Barang tidak ditemukan: ${text}`);
       }
@@ -548,10 +558,198 @@
     if (ev.key === "Escape") { ev.preventDefault(); $("member-q").value = ""; focusScan(); }
   });
 
+
+  // --- subsidised fertilizer: the farmer and their quota ---------------------------------
+  // The server's checkout rules decide (registered farmer, allocation, quota left, HET, a
+  // proxy's letter); this panel shows the farmer and what is left so the cashier can sell
+  // within it, and sends the NIK (and proxy) with the payment as the cart's "extra".
+
+  const NIK = /^\d{16}$/;
+  const PUPUK_REFUSAL = /petani|kuota|alokasi|HET|kuasa|NIK/i;
+
+  function subsidisedLines() { return state.lines.filter((l) => l.product.subsidised); }
+  function taniShown() { return !$("tani").hidden; }
+  function kgMilli(line) { // quantity in kg (thousandths) whatever unit the line is sold in
+    return Math.round(milli(line.qty) * milli(unitOf(line).factor) / 1000);
+  }
+  function kgText(m) { // 150000 -> "150", 12500 -> "12,5"
+    const w = Math.floor(m / 1000), f = (m % 1000).toString().padStart(3, "0").replace(/0+$/, "");
+    return grouped(w) + (f ? "," + f : "");
+  }
+
+  function focusNik() {
+    state.taniOpen = true;
+    renderTani();
+    $("tani-nik").focus();
+    $("tani-nik").select();
+  }
+
+  function taniError(msg) {
+    const el = $("tani-error");
+    el.textContent = msg;
+    el.hidden = !msg;
+  }
+
+  function renderTani() {
+    const lines = subsidisedLines();
+    $("tani").hidden = !(lines.length || state.farmer || state.taniOpen);
+    const f = state.farmer;
+    $("tani-card").hidden = !f;
+    $("tani-find").hidden = !!f;
+    if (!f) return;
+    $("tani-name").textContent = f.farmer.name;
+    $("tani-meta").textContent = [f.farmer.poktan, f.farmer.desa, f.farmer.member_number]
+      .filter(Boolean).join(" · ");
+    $("tani-season").textContent = `Musim tanam ${f.season}`;
+    const inCart = new Map(); // type -> kg (thousandths) in this cart
+    lines.forEach((l) => inCart.set(l.product.subsidised, (inCart.get(l.product.subsidised) || 0) + kgMilli(l)));
+    const rows = f.allocations.map((a) => {
+      const tr = document.createElement("tr");
+      tr.dataset.type = a.type;
+      const left = milli(a.remaining_kg), want = inCart.get(a.type) || 0;
+      inCart.delete(a.type);
+      tr.classList.toggle("is-over", want > left);
+      const name = document.createElement("td");
+      name.textContent = a.label;
+      const het = document.createElement("div");
+      het.className = "muted small";
+      het.textContent = a.het ? `HET ${rupiah(a.het.rp_per_kg)}/kg` : "HET belum ada";
+      if (a.het) het.title = `HET ${a.het.text}`;
+      name.append(het);
+      const rest = document.createElement("td");
+      rest.className = "num pos-fig";
+      rest.textContent = `${kgText(left)} kg`;
+      if (a.sack && a.sack.whole) {
+        const sack = document.createElement("div");
+        sack.className = "muted small";
+        sack.textContent = `${a.sack.whole} ${a.sack.name}` +
+          (milli(a.sack.rest_kg) ? ` + ${kgText(milli(a.sack.rest_kg))} kg` : "");
+        rest.append(sack);
+      }
+      const cart = document.createElement("td");
+      cart.className = "num pos-fig";
+      cart.textContent = want ? `${kgText(want)} kg` : "–";
+      tr.append(name, rest, cart);
+      return tr;
+    });
+    inCart.forEach((want, type) => { // fertilizer in the cart the farmer has no allocation of
+      const tr = document.createElement("tr");
+      tr.className = "is-over";
+      const td = document.createElement("td");
+      td.colSpan = 2;
+      const line = lines.find((l) => l.product.subsidised === type);
+      td.textContent = `${line.product.name}: tidak ada alokasi`;
+      const cart = document.createElement("td");
+      cart.className = "num pos-fig";
+      cart.textContent = `${kgText(want)} kg`;
+      tr.append(td, cart);
+      rows.push(tr);
+    });
+    $("tani-quota").replaceChildren(...rows);
+  }
+
+  async function lookupFarmer(raw) {
+    const nik = (raw || "").replace(/\s/g, "");
+    state.taniOpen = true;
+    renderTani();
+    if (!NIK.test(nik)) {
+      taniError(`NIK harus 16 angka; yang diisi ${nik.length} karakter.`);
+      $("tani-nik").value = nik;
+      $("tani-nik").focus();
+      return;
+    }
+    try {
+      const resp = await fetch(`${urls.farmer}?nik=${encodeURIComponent(nik)}`, {
+        credentials: "same-origin", headers: { Accept: "application/json" },
+      });
+      let data = {};
+      try { data = await resp.json(); } catch (e) { data = { error: `Server menjawab ${resp.status}; coba lagi.` }; }
+      if (!resp.ok) {
+        state.farmer = null;
+        renderTani();
+        taniError(data.error || "Petani tidak ditemukan.");
+        $("tani-nik").value = nik;
+        $("tani-nik").focus();
+        return;
+      }
+      state.farmer = data;
+      $("tani-nik").value = "";
+      taniError("");
+      error("");
+      render();
+      focusScan();
+    } catch (e) {
+      taniError("Tidak dapat mencari petani; periksa sambungan lalu coba lagi.");
+    }
+  }
+
+  // A refusal about the farmer shows in the panel too (it stays after the payment is closed),
+  // and the quota is read again: another counter may have taken some of it meanwhile.
+  function taniRefused(msg) {
+    taniError(msg);
+    if (state.farmer) {
+      const nik = state.farmer.farmer.nik;
+      fetch(`${urls.farmer}?nik=${encodeURIComponent(nik)}`, { credentials: "same-origin" })
+        .then((r) => (r.ok ? r.json() : null))
+        .then((data) => { if (data && state.farmer && state.farmer.farmer.nik === nik) { state.farmer = data; render(); } })
+        .catch(() => { /* the figures on screen stay; the server still decides */ });
+    }
+  }
+
+  function taniExtra() {
+    const extra = { farmer_nik: state.farmer.farmer.nik };
+    if (state.proxy.on) {
+      extra.proxy_nik = state.proxy.nik;
+      extra.proxy_name = state.proxy.name;
+      extra.proxy_letter = state.proxy.letter;
+    }
+    return extra;
+  }
+
+  function setProxy(p) {
+    state.proxy = { on: false, nik: "", name: "", letter: "", ...(p || {}) };
+    $("tani-proxy").checked = state.proxy.on;
+    $("tani-proxy-box").hidden = !state.proxy.on;
+    $("proxy-nik").value = state.proxy.nik;
+    $("proxy-name").value = state.proxy.name;
+    $("proxy-letter").value = state.proxy.letter;
+  }
+
+  function clearTani() {
+    state.farmer = null;
+    state.taniOpen = false;
+    setProxy(null);
+    $("tani-nik").value = "";
+    taniError("");
+  }
+
+  $("tani-nik").addEventListener("keydown", (ev) => {
+    if (ev.key === "Enter") { ev.preventDefault(); lookupFarmer($("tani-nik").value); }
+    if (ev.key === "Escape") { ev.preventDefault(); $("tani-nik").value = ""; taniError(""); focusScan(); }
+  });
+  $("tani-proxy").addEventListener("change", () => {
+    state.proxy.on = $("tani-proxy").checked;
+    $("tani-proxy-box").hidden = !state.proxy.on;
+    if (state.proxy.on) $("proxy-nik").focus();
+    save();
+  });
+  $("tani-proxy-box").addEventListener("input", () => {
+    state.proxy.nik = $("proxy-nik").value.trim();
+    state.proxy.name = $("proxy-name").value.trim();
+    state.proxy.letter = $("proxy-letter").value.trim();
+    save();
+  });
+  $("tani-proxy-box").addEventListener("keydown", (ev) => {
+    if (ev.key === "Escape") { ev.preventDefault(); focusScan(); }
+  });
+
   // --- hold and recall (this browser only) ----------------------------------------------
 
   function snapshot() {
-    return { lines: state.lines, member: state.member, key: state.key, at: Date.now() };
+    return {
+      lines: state.lines, member: state.member, key: state.key, at: Date.now(),
+      farmer: state.farmer, proxy: state.proxy,
+    };
   }
   function heldList() {
     try { return JSON.parse(localStorage.getItem(heldKey) || "[]"); } catch (e) { return []; }
@@ -569,6 +767,8 @@
     state.editing = -1;
     state.key = snap.key || newKey();
     state.receiptDiscount = 0;
+    state.farmer = snap.farmer || null;
+    setProxy(snap.proxy || null);
     setMember(snap.member || null);
   }
   function reset() {
@@ -579,6 +779,7 @@
     state.receiptDiscount = 0;
     scan.value = "";
     setPending(null);
+    clearTani();
     setMember(null);
     error("");
   }
@@ -663,6 +864,11 @@
     if (!settlePrice()) return;
     if (!state.lines.length) { error("Keranjang masih kosong."); focusScan(); return; }
     if (dialogOpen()) return;
+    if (subsidisedLines().length && !state.farmer) {
+      error("Pupuk bersubsidi hanya untuk petani terdaftar: isi NIK petani (F6).");
+      focusNik();
+      return;
+    }
     $("pay-form").hidden = false;
     $("pay-done").hidden = true;
     error("", $("pay-error"));
@@ -679,10 +885,18 @@
   }
 
   payDialog.addEventListener("input", payUpdate);
+  // The next sale starts before the dialog closes (its "close" event comes later, and a scan
+  // typed meanwhile into the barcode field, which has the focus back already, was wiped).
+  function finishSale() { if (!$("pay-done").hidden) newSale(); }
+  payDialog.addEventListener("cancel", finishSale);
   payDialog.addEventListener("close", () => {
-    if (!$("pay-done").hidden) newSale();
+    finishSale();
     focusScan();
   });
+  // A button pressed with the mouse must not take the caret into the dialog: once the dialog
+  // closed, Chrome left it there and the next scan typed into nothing, although the barcode
+  // field reported the focus. The click itself still happens.
+  payDialog.addEventListener("mousedown", (ev) => { if (ev.target.closest("button")) ev.preventDefault(); });
   payDialog.querySelectorAll("[data-cash]").forEach((b) => {
     b.addEventListener("click", () => {
       const f = payFigures();
@@ -717,6 +931,7 @@
       receipt_discount: state.receiptDiscount,
       idempotency_key: state.key,
     };
+    if (subsidisedLines().length && state.farmer) body.extra = taniExtra();
     if (pay.user.value.trim()) body.approver = { username: pay.user.value.trim(), password: pay.pass.value };
     busy = true;
     $("pay-submit").disabled = true;
@@ -734,6 +949,7 @@
         if (resp.status === 403) { $("approver-box").hidden = false; pay.pass.value = ""; }
         error(data.error || "Transaksi ditolak.", $("pay-error"));
         // "Baris 2: ..." names a cart line: choose it, so F7 after Esc goes straight to it.
+        if (subsidisedLines().length && PUPUK_REFUSAL.test(data.error || "")) taniRefused(data.error);
         const named = /^Baris (\d+)/.exec(data.error || "");
         if (named && Number(named[1]) <= state.lines.length) { state.selected = Number(named[1]) - 1; render(); }
         if (resp.status === 403) (pay.user.value ? pay.pass : pay.user).focus();
@@ -759,6 +975,7 @@
     $("done-detail").href = data.detail_url;
     state.lines = [];
     state.key = null; // this cart is sold; the next one gets its own key
+    clearTani(); // the next buyer is someone else: their NIK, their quota
     render();
     localStorage.removeItem(storeKey);
     $("done-new").focus();
@@ -776,6 +993,8 @@
     add: () => scan.dispatchEvent(new KeyboardEvent("keydown", { key: "Enter" })),
     member: findMember,
     "member-clear": () => { setMember(null); focusScan(); },
+    tani: () => lookupFarmer($("tani-nik").value),
+    "tani-clear": () => { state.farmer = null; render(); focusNik(); },
     pay: openPay,
     hold, recall,
     clear: () => {
@@ -784,7 +1003,7 @@
     },
     "close-pay": () => payDialog.close(),
     "close-held": () => heldDialog.close(),
-    new: () => payDialog.close(),
+    new: () => { finishSale(); payDialog.close(); },
   };
   document.addEventListener("click", (ev) => {
     const btn = ev.target.closest("[data-act]");
@@ -800,6 +1019,7 @@
     if (ev.key === "F2") { ev.preventDefault(); if (!dialogOpen()) { if (state.member) setMember(null); $("member-q").focus(); } }
     else if (ev.key === "F4") { ev.preventDefault(); if (!dialogOpen()) hold(); }
     else if (ev.key === "F5") { ev.preventDefault(); if (!dialogOpen()) recall(); }
+    else if (ev.key === "F6") { ev.preventDefault(); if (!dialogOpen()) focusNik(); }
     else if (ev.key === "F7") { ev.preventDefault(); if (!dialogOpen()) editPrice(state.selected); }
     else if (ev.key === "F9") { ev.preventDefault(); openPay(); }
     else if (ev.key.length === 1 && !ev.ctrlKey && !ev.altKey && !ev.metaKey && !dialogOpen() &&

@@ -77,6 +77,9 @@ class ReceiptData:
     kind: str = "sale"  # "sale" or "refund"
     refund_of: str = ""  # original receipt number for a refund
     footer: str = DEFAULT_FOOTER
+    # Lines a unit adds under the buyer, e.g. who redeemed subsidised fertilizer (and by whose
+    # letter of authority): the receipt is the farmer's proof of the redemption.
+    notes: Sequence[str] = ()
 
 
 # --- look ----------------------------------------------------------------------------------------
@@ -436,6 +439,9 @@ def _layout(data: ReceiptData, paper: _Paper) -> _Sheet:
     member = [part for part in (data.member_number, data.member_name) if part.strip()]
     for index, part in enumerate(member):
         sheet.pair("" if index else "Anggota", part, wrap="right")
+    for text in data.notes:
+        if text.strip():
+            sheet.note(text.strip(), 0)
 
     sheet.rule()
     for index, line in enumerate(data.lines):

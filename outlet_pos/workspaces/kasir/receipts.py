@@ -16,6 +16,7 @@ from outlet_pos.core.tenancy import BusinessUnit, Cooperative
 from outlet_pos.extensions import db
 from outlet_pos.formatting import waktu
 from outlet_pos.money import allocate, round_half_up
+from outlet_pos.units.pupuk import services as pupuk
 
 # --- receipts -----------------------------------------------------------------------------
 
@@ -76,6 +77,7 @@ def receipt_data(sale: Sale, *, copy: bool = False) -> ReceiptData:
         copy=copy,
         kind=sale.kind,
         refund_of=sale.refund_of.number if sale.refund_of else "",
+        notes=pupuk.receipt_notes(sale.id),
     )
 
 

@@ -28,9 +28,13 @@ from outlet_pos.core.sales.checkout import (
 from outlet_pos.core.sales.models import PAYMENT_METHODS, Sale, SaleLine, Shift
 from outlet_pos.core.tenancy import Cooperative, Outlet
 from outlet_pos.extensions import db
+from outlet_pos.units.pupuk import services as pupuk
 
 MAX_CART_LINES = 200
 MAX_PAYMENTS = 8
+# What a cart may hand the units' checkout hooks (``checkout(extra=...)``): the farmer and
+# a proxy redeeming subsidised fertilizer. Nothing else from the browser reaches the rules.
+EXTRA_FIELDS = {"farmer_nik": 16, "proxy_nik": 16, "proxy_name": 200, "proxy_letter": 300}
 
 
 # --- the drawer ---------------------------------------------------------------------------
@@ -105,6 +109,8 @@ def product_rows(
         select(ItemUnit).where(ItemUnit.item_id.in_(ids)).order_by(ItemUnit.factor, ItemUnit.id)
     ):
         units.setdefault(u.item_id, []).append(u)
+    # Subsidised fertilizer: the screen asks for the farmer's NIK when the cart holds it.
+    subsidised = pupuk.subsidised_types(coop, ids)
     stock: dict[tuple[int, int], Decimal] = {}
     shelf = _shelves(coop, outlet) if outlet is not None else (lambda _u: None)
     for item_id, loc_id, on_hand in db.session.execute(
@@ -130,6 +136,7 @@ def product_rows(
                 "stock": fmt_qty(Decimal(on_hand)),
                 "stock_base": f"{Decimal(on_hand).normalize():f}",
                 "unit_id": chosen_unit if chosen_unit else base.id,
+                "subsidised": subsidised.get(item.id),
                 "units": [
                     {
                         "id": u.id,
@@ -243,6 +250,7 @@ class CartRequest:
     idempotency_key: str
     approver_username: str
     approver_password: str
+    extra: dict[str, str]
 
 
 def _int(value: object, label: str, field: str) -> int:
@@ -261,6 +269,24 @@ def _id(value: object, label: str) -> int:
     if isinstance(value, str) and value.isdigit():
         return int(value)
     raise ValidationError(f"{label} tidak valid.", field="lines")
+
+
+def _extra(raw: object) -> dict[str, str]:
+    """The unit inputs of a cart (the farmer's NIK, a proxy), as trimmed strings."""
+    if raw in (None, ""):
+        return {}
+    if not isinstance(raw, dict):
+        raise ValidationError("Data petani tidak terbaca; muat ulang halaman.", field="farmer_nik")
+    out = {}
+    for key, limit in EXTRA_FIELDS.items():
+        value = raw.get(key)
+        if value in (None, ""):
+            continue
+        if not isinstance(value, str):
+            raise ValidationError("Data petani tidak terbaca; muat ulang halaman.", field=key)
+        if value.strip():
+            out[key] = value.strip()[:limit]
+    return out
 
 
 def parse_cart(body: object) -> CartRequest:
@@ -312,6 +338,7 @@ def parse_cart(body: object) -> CartRequest:
         idempotency_key=str(body.get("idempotency_key") or "").strip()[:64],
         approver_username=str(approver.get("username") or "").strip().lower()[:64],
         approver_password=str(approver.get("password") or "")[:128],
+        extra=_extra(body.get("extra")),
     )
 
 

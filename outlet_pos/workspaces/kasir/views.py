@@ -18,6 +18,7 @@ from outlet_pos.core.sales.models import Sale
 from outlet_pos.core.sales.shifts import open_shift
 from outlet_pos.core.tenancy import Cooperative, Outlet, require_cooperative
 from outlet_pos.extensions import db
+from outlet_pos.units.pupuk import services as pupuk
 from outlet_pos.workspaces.kasir import bp, services
 from outlet_pos.workspaces.kasir.forms import OpenShiftForm
 
@@ -95,6 +96,22 @@ def member_lookup():
     return jsonify({"members": services.find_members(coop, request.args.get("q", ""))})
 
 
+@bp.route("/petani")
+@requires("pos.sell")
+def farmer_lookup():
+    """A farmer by NIK and their quota left this season, for the redemption panel."""
+    coop = require_cooperative()
+    nik = request.args.get("nik", "").strip()[:32]
+    try:
+        view = pupuk.counter_view(coop, nik)
+    except DomainError as exc:
+        return _fail(exc)
+    if view is None:
+        return jsonify({"error": f"Petani dengan NIK {nik} belum terdaftar (e-RDKK).",
+                        "field": "nik"}), 404  # fmt: skip
+    return jsonify(view)
+
+
 def _fail(exc: DomainError):
     status = 409 if exc.code in CONFLICTS else exc.status
     return jsonify({"error": exc.message, "field": exc.field}), status
@@ -139,7 +156,7 @@ def _sell(
     sale = checkout(
         shift, cart.lines, cart.payments, user=user, member=member,
         receipt_discount=cart.receipt_discount, idempotency_key=cart.idempotency_key or None,
-        approver=approver,
+        approver=approver, extra=cart.extra,
     )  # fmt: skip
     if approver is not None:
         services.audit_approval(coop, approver, user, "diskon/harga", sale.number)
