@@ -79,18 +79,33 @@ def build_pupuk(coop: Cooperative, first: date, last: date, seed: int = 2026) ->
                                     inventory_side="debit"),
              source="stock", user=pengurus)  # fmt: skip
         items[ftype] = (item, bag, het)
-    for sku, name, base, price, cost in [
-        ("BNH-INP32", "Benih padi Inpari 32 (5 kg)", "pcs", 80_000, 65_000),
-        ("PST-DECIS", "Insektisida Decis 25 EC 100 ml", "botol", 48_000, 39_000),
-        ("CGK", "Cangkul baja", "pcs", 95_000, 72_000),
-    ]:
+    # Ordinary farm inputs: seed, a pesticide with batches and expiry (sold FEFO), a tool, and
+    # non-subsidised fertilizer by the kg or the sack.
+    inputs = [
+        ("BNH-INP32", "Benih padi Inpari 32 (5 kg)", "pcs", 80_000, 65_000, None),
+        ("PST-DECIS", "Insektisida Decis 25 EC 100 ml", "botol", 48_000, 39_000, "batch"),
+        ("CGK", "Cangkul baja", "pcs", 95_000, 72_000, None),
+        ("NPK-MTR", "NPK Mutiara 16-16-16 (non-subsidi)", "kg", 17_000, 14_500, "sack"),
+    ]
+    for sku, name, base, price, cost, kind in inputs:
+        units = [UnitSpec(base, Decimal(1), price, price)]
+        if kind == "sack":
+            units.append(UnitSpec("karung 50 kg", Decimal(50), price * 50 - 25_000,
+                                  price * 50 - 25_000))  # fmt: skip
         item = save_item(
             coop, unit=unit, sku=sku, name=name, base_uom=base, category="Saprotan",
-            units=[UnitSpec(base, Decimal(1), price, price)],
+            decimals=3 if base == "kg" else 0, track_batch=kind == "batch", units=units,
         )  # fmt: skip
-        receive(location, item, Decimal(40), 40 * cost, day=stock_day, source="demo")
+        qty = 500 if kind == "sack" else 40
+        if kind == "batch":
+            for batch, expiry, n in (("DC-2401", date(last.year + 1, 3, 31), 15),
+                                     ("DC-2407", date(last.year + 2, 9, 30), 25)):  # fmt: skip
+                receive(location, item, Decimal(n), n * cost, day=stock_day, source="demo",
+                        batch=batch, expiry=expiry)  # fmt: skip
+        else:
+            receive(location, item, Decimal(qty), qty * cost, day=stock_day, source="demo")
         post(coop, stock_day, f"Penerimaan {name}",
-             inventory_ledger_lines([(item, 40 * cost)], debit_account="211100",
+             inventory_ledger_lines([(item, qty * cost)], debit_account="211100",
                                     inventory_side="debit"),
              source="stock", user=pengurus)  # fmt: skip
 
