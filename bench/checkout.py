@@ -5,6 +5,8 @@ sqlite3, product search over 20,000 items, and the receipt PDF.
     .venv/bin/python bench/checkout.py --database-url postgresql+psycopg://postgres@127.0.0.1/bench
 
 Each checkout is a 5-line cash sale in its own committed transaction, as at the counter.
+The checkouts and the raw sqlite3 writes run interleaved in small blocks, so both see the
+same load on a shared machine (the ratio compares like with like); the load average is shown.
 """
 
 from __future__ import annotations
@@ -153,12 +155,12 @@ def setup(n_items: int):
     return coop, user, shift, ids
 
 
-def bench_checkout(coop, user, shift, ids, n: int) -> list[float]:
+def bench_checkout(coop, user, shift, ids, n: int, start: int = 0) -> list[float]:
     from outlet_pos.core.db import run_transaction
     from outlet_pos.core.sales.checkout import CartLine, PaymentIn, checkout
 
     lat = []
-    for i in range(n):
+    for i in range(start, start + n):
         lines = [CartLine(ids[(i + k) % 50], qty=1 + k % 2) for k in range(5)]
         t = time.perf_counter()
         run_transaction(checkout, shift, lines, [PaymentIn("tunai", 100_000)], user=user)
@@ -167,11 +169,12 @@ def bench_checkout(coop, user, shift, ids, n: int) -> list[float]:
 
 
 def count_statements(coop, user, shift, ids) -> int:
-    """SQL statements one 5-line cash sale sends (BEGIN and COMMIT included): the number the
-    counter's speed follows most closely."""
+    """SQL statements one 5-line cash sale sends (BEGIN and COMMIT included; an executemany
+    counts once): the number the counter's speed follows most closely. ``Prepared``
+    statements bypass the engine's events, so they are counted through their own hook."""
     from sqlalchemy import event
 
-    from outlet_pos.core.db import run_transaction
+    from outlet_pos.core.db import PREPARED_LISTENERS, run_transaction
     from outlet_pos.core.sales.checkout import CartLine, PaymentIn, checkout
     from outlet_pos.extensions import db
 
@@ -181,18 +184,25 @@ def count_statements(coop, user, shift, ids) -> int:
         seen.append(statement)
 
     lines = [CartLine(ids[k], qty=1) for k in range(5)]
+
+    def _count_prepared(statement: str, _many: bool) -> None:
+        seen.append(statement)
+
     event.listen(db.engine, "before_cursor_execute", _count)
+    PREPARED_LISTENERS.append(_count_prepared)
     try:
         run_transaction(checkout, shift, lines, [PaymentIn("tunai", 100_000)], user=user)
     finally:
         event.remove(db.engine, "before_cursor_execute", _count)
+        PREPARED_LISTENERS.remove(_count_prepared)
     return len(seen) + 1  # + COMMIT, which the DBAPI sends without a cursor
 
 
-def bench_raw_sqlite(path: str, n: int) -> list[float]:
+def raw_sqlite(path: str):
     """The same rows a 5-line cash sale writes, with raw sqlite3 (WAL, synchronous=FULL):
     sequence and head updates, sale, 5 lines, payment, 5 moves + 5 level updates, entry and
-    4 journal lines."""
+    4 journal lines. Returns ``run(n) -> latencies`` and ``close()``; the connection stays
+    open between blocks, as the service's pooled one does."""
     conn = sqlite3.connect(path, isolation_level=None)
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA synchronous=FULL")
@@ -202,65 +212,75 @@ def bench_raw_sqlite(path: str, n: int) -> list[float]:
     units = {r[0]: r[1] for r in conn.execute("SELECT item_id, id FROM item_unit")}
     bunit = conn.execute("SELECT id FROM business_unit LIMIT 1").fetchone()[0]
     accounts = {c: i for c, i in conn.execute("SELECT code, id FROM account")}
-    lat = []
-    for i in range(n):
-        t = time.perf_counter()
-        conn.execute("BEGIN IMMEDIATE")
-        conn.execute("UPDATE doc_sequence SET last_value = last_value + 1 WHERE id = 1")
-        cur = conn.execute(
-            "INSERT INTO sale (public_id, cooperative_id, outlet_id, shift_id, kind, number, "
-            "date, created_at, cashier_id, customer_name, price_tier, subtotal, "
-            "discount_amount, total, tax_amount, dpp_amount, paid_amount, change_amount, "
-            "status, reason, reprints) VALUES (?, ?, ?, ?, 'sale', ?, '2026-06-01', "
-            "'2026-06-01 10:00', ?, '', 'general', 5000, 0, 5000, 0, 0, 100000, 95000, "
-            "'paid', '', 0)",
-            (f"raw-{i}", coop, outlet, shift, f"RAW-{i}", user),
-        )
-        sale = cur.lastrowid
-        for k, item in enumerate(items):
-            conn.execute(
-                "INSERT INTO sale_line (cooperative_id, sale_id, line_no, item_id, "
-                "item_unit_id, business_unit_id, name, unit_name, qty, base_qty, list_price, "
-                "unit_price, discount_amount, total, tax_amount, cost, refunded_qty) VALUES "
-                "(?, ?, ?, ?, ?, ?, 'x', 'pcs', 1, 1, 1000, 1000, 0, 1000, 0, 800, 0)",
-                (coop, sale, k + 1, item, units[item], bunit),
-            )
-            conn.execute(
-                "UPDATE stock_level SET on_hand = on_hand - 1, value = value - 800 "
-                "WHERE item_id = ?",
-                (item,),
-            )
-            conn.execute(
-                "INSERT INTO stock_move (cooperative_id, item_id, location_id, qty, value, "
-                "kind, source, date, created_at) VALUES (?, ?, 1, -1, -800, 'sale', 'raw', "
-                "'2026-06-01', '2026-06-01 10:00')",
-                (coop, item),
-            )
+    done = [0]
+
+    def run(n: int) -> list[float]:
+        lat = []
+        for i in range(done[0], done[0] + n):
+            lat.append(_raw_sale(conn, i, coop, outlet, shift, user, items, units, bunit, accounts))
+        done[0] += n
+        return lat
+
+    return run, conn.close
+
+
+def _raw_sale(conn, i, coop, outlet, shift, user, items, units, bunit, accounts) -> float:
+    # Journal seq is negative so it never meets the numbers checkout takes (max + 1) when the
+    # two run interleaved on one database; the rows are otherwise the same shape.
+    t = time.perf_counter()
+    conn.execute("BEGIN IMMEDIATE")
+    conn.execute("UPDATE doc_sequence SET last_value = last_value + 1 WHERE id = 1")
+    cur = conn.execute(
+        "INSERT INTO sale (public_id, cooperative_id, outlet_id, shift_id, kind, number, "
+        "date, created_at, cashier_id, customer_name, price_tier, subtotal, "
+        "discount_amount, total, tax_amount, dpp_amount, paid_amount, change_amount, "
+        "status, reason, reprints) VALUES (?, ?, ?, ?, 'sale', ?, '2026-06-01', "
+        "'2026-06-01 10:00', ?, '', 'general', 5000, 0, 5000, 0, 0, 100000, 95000, "
+        "'paid', '', 0)",
+        (f"raw-{i}", coop, outlet, shift, f"RAW-{i}", user),
+    )
+    sale = cur.lastrowid
+    for k, item in enumerate(items):
         conn.execute(
-            "INSERT INTO payment (cooperative_id, sale_id, method, amount, reference)"
-            " VALUES (?, ?, 'tunai', 100000, '')",
-            (coop, sale),
+            "INSERT INTO sale_line (cooperative_id, sale_id, line_no, item_id, "
+            "item_unit_id, business_unit_id, name, unit_name, qty, base_qty, list_price, "
+            "unit_price, discount_amount, total, tax_amount, cost, refunded_qty) VALUES "
+            "(?, ?, ?, ?, ?, ?, 'x', 'pcs', 1, 1, 1000, 1000, 0, 1000, 0, 800, 0)",
+            (coop, sale, k + 1, item, units[item], bunit),
         )
-        cur = conn.execute(
-            "INSERT INTO journal_entry (public_id, cooperative_id, year, seq, number, date, "
-            "memo, source, source_ref, created_at, prev_hash, hash) VALUES (?, ?, 2026, ?, ?, "
-            "'2026-06-01', 'raw', 'sale', '', '2026-06-01 10:00', ?, ?)",
-            (f"rawe-{i}", coop, 900_000 + i, f"RAW-{i}", "0" * 64, "0" * 64),
+        conn.execute(
+            "UPDATE stock_level SET on_hand = on_hand - 1, value = value - 800 WHERE item_id = ?",
+            (item,),
         )
-        entry = cur.lastrowid
-        for no, (code, d, c) in enumerate(
-            [("111100", 5000, 0), ("411200", 0, 5000), ("511100", 4000, 0), ("114100", 0, 4000)], 1
-        ):
-            conn.execute(
-                "INSERT INTO journal_line (cooperative_id, entry_id, line_no, account_id, "
-                "entry_date, debit, credit, memo) VALUES (?, ?, ?, ?, '2026-06-01', ?, ?, '')",
-                (coop, entry, no, accounts[code], d, c),
-            )
-        conn.execute("UPDATE cooperative SET ledger_head_hash = ? WHERE id = 1", ("0" * 64,))
-        conn.execute("COMMIT")
-        lat.append((time.perf_counter() - t) * 1000)
-    conn.close()
-    return lat
+        conn.execute(
+            "INSERT INTO stock_move (cooperative_id, item_id, location_id, qty, value, "
+            "kind, source, date, created_at) VALUES (?, ?, 1, -1, -800, 'sale', 'raw', "
+            "'2026-06-01', '2026-06-01 10:00')",
+            (coop, item),
+        )
+    conn.execute(
+        "INSERT INTO payment (cooperative_id, sale_id, method, amount, reference)"
+        " VALUES (?, ?, 'tunai', 100000, '')",
+        (coop, sale),
+    )
+    cur = conn.execute(
+        "INSERT INTO journal_entry (public_id, cooperative_id, year, seq, number, date, "
+        "memo, source, source_ref, created_at, prev_hash, hash) VALUES (?, ?, 2026, ?, ?, "
+        "'2026-06-01', 'raw', 'sale', '', '2026-06-01 10:00', ?, ?)",
+        (f"rawe-{i}", coop, -1 - i, f"RAW-{i}", "0" * 64, "0" * 64),
+    )
+    entry = cur.lastrowid
+    for no, (code, d, c) in enumerate(
+        [("111100", 5000, 0), ("411200", 0, 5000), ("511100", 4000, 0), ("114100", 0, 4000)], 1
+    ):
+        conn.execute(
+            "INSERT INTO journal_line (cooperative_id, entry_id, line_no, account_id, "
+            "entry_date, debit, credit, memo) VALUES (?, ?, ?, ?, '2026-06-01', ?, ?, '')",
+            (coop, entry, no, accounts[code], d, c),
+        )
+    conn.execute("UPDATE cooperative SET ledger_head_hash = ? WHERE id = 1", ("0" * 64,))
+    conn.execute("COMMIT")
+    return (time.perf_counter() - t) * 1000
 
 
 def bench_search(coop, n: int) -> list[float]:
@@ -331,20 +351,28 @@ def main() -> None:
             f"database: {db.engine.dialect.name}; catalog of {len(ids):,} items built in "
             f"{time.perf_counter() - t:.0f} s"
         )
+        print(f"{'load average (1 min) before':<52} {os.getloadavg()[0]:7.2f}")
         bench_checkout(coop, user, shift, ids, 20)  # warm up
-        svc = bench_checkout(coop, user, shift, ids, args.sales)
+        sqlite_db = db.engine.dialect.name == "sqlite"
+        raw_run, raw_close = raw_sqlite(f"{tmp}/bench.db") if sqlite_db else (None, None)
+        if raw_run is not None:
+            raw_run(20)  # warm up
+        svc: list[float] = []
+        raw: list[float] = []
+        block = 25
+        for start in range(20, 20 + args.sales, block):
+            n = min(block, 20 + args.sales - start)
+            svc += bench_checkout(coop, user, shift, ids, n, start)
+            if raw_run is not None:
+                raw += raw_run(n)
         show(f"checkout() 5-line cash sale ({args.sales} sales)", svc)
         print(f"{'SQL statements per sale':<52} {count_statements(coop, user, shift, ids):7d}")
-        if db.engine.dialect.name == "sqlite":
-            coop_id = coop.id
-            db.session.remove()
-            raw = bench_raw_sqlite(f"{tmp}/bench.db", args.sales)
+        if raw_run is not None:
+            raw_close()
             show("raw sqlite3, the same rows, one transaction each", raw)
             ratio = statistics.median(svc) / statistics.median(raw)
             print(f"{'ratio checkout / raw (p50)':<52} {ratio:7.2f} x")
-            from outlet_pos.core.tenancy import Cooperative
-
-            coop = db.session.get(Cooperative, coop_id)
+        print(f"{'load average (1 min) after':<52} {os.getloadavg()[0]:7.2f}")
         show(f"product search over {len(ids):,} items", bench_search(coop, 300))
     show("receipt PDF (80 mm, 5 lines)", bench_receipt(100))
 

@@ -7,6 +7,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from outlet_pos.core.access import User
@@ -449,3 +451,171 @@ def test_an_item_with_stock_keeps_its_account_unit_and_batch_scheme(shop):
             taxable=False,
             units=[UnitSpec("pcs", Decimal(1), 1, 1)],
         )
+
+
+# --- The counter's plumbing: Prepared statements and rows handed back without a SELECT -----
+
+
+def _move_row(shop, qty: Decimal, source: str) -> dict:
+    from datetime import date, datetime
+
+    return {
+        "cooperative_id": shop.coop_id,
+        "item_id": shop.items["beras"],
+        "location_id": shop.location_id,
+        "batch_id": None,
+        "qty": qty,
+        "value": -12_345,
+        "kind": "sale",
+        "source": source,
+        "date": date(2026, 3, 4),
+        "created_at": datetime(2026, 3, 4, 5, 6, 7, 89),
+    }
+
+
+def test_a_prepared_insert_stores_exactly_what_the_engine_would(shop):
+    from sqlalchemy import cast, insert
+    from sqlalchemy.types import String
+
+    from outlet_pos.core.db import Prepared
+
+    table = StockMove.__table__
+    conn = db.session.connection()
+    Prepared(insert(table)).many(conn, [_move_row(shop, Decimal("-1.5"), "prepared")])
+    conn.execute(insert(table), [_move_row(shop, Decimal("-1.5"), "engine")])
+    stored = {
+        source: rest
+        for source, *rest in conn.execute(
+            select(
+                table.c.source,
+                cast(table.c.qty, String),
+                cast(table.c.date, String),
+                cast(table.c.created_at, String),
+                table.c.value,
+            ).where(table.c.source.in_(["prepared", "engine"]))
+        )
+    }
+    # Same text in the database (a REAL quantity and ISO text dates on SQLite), not only the
+    # same values once read back.
+    assert stored["prepared"] == stored["engine"]
+    db.session.rollback()
+
+
+def test_prepared_statements_expand_in_lists_and_read_typed_rows(shop):
+    from sqlalchemy import bindparam
+
+    from outlet_pos.core.db import Prepared
+    from outlet_pos.core.inventory.models import Item, ItemUnit
+
+    stmt = Prepared(
+        select(Item.id, Item.active, ItemUnit.factor)
+        .join(ItemUnit, ItemUnit.item_id == Item.id)
+        .where(Item.id.in_(bindparam("ids", expanding=True)))
+        .order_by(Item.id, ItemUnit.factor)
+    )
+    conn = db.session.connection()
+    for keys in (["beras"], ["beras", "minyak", "gula"]):
+        ids = sorted(shop.items[k] for k in keys)
+        rows = stmt.rows(conn, {"ids": ids})
+        assert sorted({r.id for r in rows}) == ids
+        assert all(r.active is True and isinstance(r.factor, Decimal) for r in rows)
+    assert stmt.first(conn, {"ids": [-1]}) is None
+    assert stmt.scalar(conn, {"ids": [shop.items["beras"]]}) == shop.items["beras"]
+
+
+def test_prepared_statements_raise_the_engines_errors(shop):
+    from sqlalchemy import insert
+    from sqlalchemy.exc import IntegrityError
+
+    from outlet_pos.core.db import Prepared
+
+    row = _move_row(shop, Decimal(0), "zero")  # CHECK (qty <> 0)
+    with pytest.raises(IntegrityError):
+        Prepared(insert(StockMove.__table__)).many(db.session.connection(), [row])
+    db.session.rollback()
+
+
+def test_a_prepared_insert_refuses_to_skip_a_python_default(shop):
+    from sqlalchemy import insert
+
+    from outlet_pos.core.db import Prepared
+
+    row = _move_row(shop, Decimal(-1), "no timestamp")
+    del row["created_at"]  # default=utcnow: the engine would fill it, a Prepared cannot
+    with pytest.raises(ValueError, match="created_at"):
+        Prepared(insert(StockMove.__table__)).run(db.session.connection(), row)
+    db.session.rollback()
+
+
+def test_prepared_statements_are_counted_by_their_listeners(shop):
+    from outlet_pos.core.db import PREPARED_LISTENERS
+
+    seen: list[tuple[str, bool]] = []
+    PREPARED_LISTENERS.append(lambda text, many: seen.append((text, many)))
+    try:
+        sell(shop, [CartLine(shop.items["beras"], qty=1)], [PaymentIn("tunai", 100_000)])
+    finally:
+        PREPARED_LISTENERS.pop()
+    assert any(text.startswith("INSERT INTO sale ") for text, _many in seen)
+    assert any(many and text.startswith("INSERT INTO stock_move") for text, many in seen)
+
+
+def test_the_sale_and_entry_handed_back_are_the_rows_written_and_live_in_the_session(shop):
+    from sqlalchemy import inspect
+
+    shift = db.session.get(Shift, shop.shift_id)
+    user = db.session.get(User, shop.cashier_id)
+    sale = checkout(
+        shift, [CartLine(shop.items["beras"], qty=2)], [PaymentIn("tunai", 200_000)], user=user
+    )
+    entry = db.session.get(JournalEntry, sale.entry_id)  # from the identity map, no SELECT
+    for obj in (sale, entry):
+        table = type(obj).__table__
+        written = dict(inspect(obj).dict)  # what checkout/post attached, before any reload
+        row = db.session.execute(select(table).where(table.c.id == obj.id)).one()._mapping
+        assert {k: written[k] for k in row} == dict(row)
+        assert inspect(obj).persistent and obj in db.session
+    assert [line.qty for line in sale.lines] == [Decimal(2)]  # relationships load lazily
+    assert [line.entry_id for line in entry.lines] == [entry.id] * len(entry.lines)
+    db.session.rollback()
+
+
+def test_attach_written_refuses_unknown_columns_and_reuses_a_loaded_row(shop):
+    from outlet_pos.core.db import attach_written
+
+    with pytest.raises(TypeError, match="nomor"):
+        attach_written(Shift, {"id": shop.shift_id, "nomor": 1})
+    loaded = db.session.get(Shift, shop.shift_id)
+    values = {c.key: getattr(loaded, c.key) for c in Shift.__table__.columns}
+    assert attach_written(Shift, values) is loaded
+
+
+def test_the_stock_lock_seeks_the_index_instead_of_scanning_it(shop):
+    from outlet_pos.core.inventory.services import _Q
+
+    conn = db.session.connection()
+    if conn.dialect.name != "sqlite":
+        pytest.skip("SQLite's query plan")
+    params = {"items": [shop.items["beras"]], "pairs": [(shop.items["beras"], shop.location_id)]}
+    plan = _Q.levels._plan(conn, params)  # the SQL text for one item, one pair
+    steps = [
+        row[3]
+        for row in conn.exec_driver_sql(
+            "EXPLAIN QUERY PLAN " + plan.text, tuple(_Q.levels._bind(plan, params))
+        )
+    ]
+    assert any(s.startswith("SEARCH stock_level") for s in steps), steps
+    assert not any(s.startswith("SCAN stock_level") for s in steps), steps
+
+
+@given(
+    price=st.integers(min_value=0, max_value=10**12),
+    qty=st.decimals(min_value=Decimal("0.001"), max_value=Decimal(10**6), places=3),
+)
+def test_a_line_is_priced_as_the_exact_product_rounded_half_up(price, qty):
+    from fractions import Fraction
+
+    from outlet_pos.core.sales.checkout import _times
+    from outlet_pos.money import round_half_up
+
+    assert _times(price, qty) == round_half_up(Fraction(price) * Fraction(qty))

@@ -8,6 +8,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from outlet_pos.core.db import run_transaction
@@ -346,3 +348,21 @@ def test_a_given_cost_must_be_whole_rupiah(setting, cost):
     with pytest.raises(DomainError, match="rupiah bulat"):
         run_transaction(issue, loc, item, Decimal(1), day=D, source="t", total_cost=cost)
     assert _level(item).value == 2_000
+
+
+@given(
+    value=st.integers(min_value=0, max_value=10**13),
+    on_hand=st.decimals(min_value=Decimal("0.001"), max_value=Decimal(10**9), places=3),
+    share=st.fractions(min_value=0, max_value=1),
+)
+def test_the_average_cost_of_an_issue_is_the_exact_fraction_rounded_half_up(value, on_hand, share):
+    from fractions import Fraction
+
+    from outlet_pos.core.inventory.services import _average_cost
+    from outlet_pos.money import round_half_up
+
+    qty = (on_hand * Decimal(share.numerator) / Decimal(share.denominator)).quantize(
+        Decimal("0.001")
+    ) or Decimal("0.001")
+    exact = round_half_up(Fraction(value) * Fraction(qty) / Fraction(on_hand))
+    assert _average_cost(value, on_hand, qty) == exact

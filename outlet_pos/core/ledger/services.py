@@ -13,12 +13,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import and_, bindparam, func, insert, select, update
+from sqlalchemy import and_, bindparam, func, insert, literal_column, select, update
 from sqlalchemy import inspect as sa_inspect
-from sqlalchemy.orm import make_transient_to_detached
 
 from outlet_pos.core.audit import record
-from outlet_pos.core.db import lock_for_update, utcnow
+from outlet_pos.core.db import Prepared, attach_written, lock_for_update, utcnow
 from outlet_pos.core.errors import (
     DomainError,
     NotFound,
@@ -39,6 +38,7 @@ from outlet_pos.extensions import db
 
 MAX_AMOUNT = 10**15 - 1  # Rp999 triliun: beyond any cooperative, below BIGINT and float traps
 GENESIS_HASH = "0" * 64
+_COOP_MAPPER = sa_inspect(Cooperative)
 # Control accounts whose balance must equal a subledger: only their documents post to them.
 CONTROLLED_ACCOUNTS = {
     "114100": "Akun persediaan hanya berubah lewat penerimaan barang, penjualan atau stok opname.",
@@ -122,7 +122,7 @@ def entry_hash(number: str, day: date, lines: Iterable[tuple[int, int, int]], pr
 
 
 def post(
-    coop: Cooperative,
+    coop: Cooperative | int,
     day: date,
     memo: str,
     lines: Sequence[LineInput | Sequence],
@@ -141,6 +141,7 @@ def post(
     neither side, non-integer/negative amounts, debits != credits, unknown, inactive or header
     accounts, another cooperative's account or unit, a date in a closed month.
     A repeated ``idempotency_key`` returns the first entry instead of posting again.
+    ``coop`` may be given as its id (the counter does, to spare loading the row).
     """
     if not isinstance(day, date):
         raise ValidationError("Tanggal jurnal tidak valid.", field="date")
@@ -170,17 +171,20 @@ def post(
     # Lock the cooperative row: it serialises numbering and the hash chain per cooperative
     # (PostgreSQL FOR UPDATE; SQLite is already serialised by BEGIN IMMEDIATE). This function
     # sits on the counter's hot path, so it runs prebuilt Core statements with bound
-    # parameters instead of building ORM queries and flushing a unit of work each time.
+    # parameters (``Prepared``: straight on the DBAPI cursor) instead of building ORM queries
+    # and flushing a unit of work each time.
     conn = db.session.connection()
-    # The primary key from the identity map: no reload of an object expired by a commit.
-    identity = sa_inspect(coop).identity
-    coop_id = identity[0] if identity else coop.id
-    lock = _Q.lock_pg if conn.dialect.name == "postgresql" else _Q.lock
-    prev, start_month = conn.execute(lock, {"coop": coop_id}).one()
+    if isinstance(coop, int):
+        coop_id = coop
+    else:
+        # The primary key from the identity map: no reload of an object expired by a commit.
+        identity = sa_inspect(coop).identity
+        coop_id = identity[0] if identity else coop.id
+    prev, start_month = _Q.lock.first(conn, {"coop": coop_id})
 
     if idempotency_key:
         idempotency_key = idempotency_key.strip()[:64]
-        existing = conn.execute(_Q.idem, {"coop": coop_id, "key": idempotency_key}).scalar()
+        existing = _Q.idem.scalar(conn, {"coop": coop_id, "key": idempotency_key})
         if existing is not None:
             return db.session.get(JournalEntry, existing)
 
@@ -189,17 +193,34 @@ def post(
             code = line.account.code if isinstance(line.account, Account) else line.account
             if code in CONTROLLED_ACCOUNTS:
                 raise ValidationError(f"Akun {code}: {CONTROLLED_ACCOUNTS[code]}")
-    account_ids = _resolve_accounts(coop_id, parsed, conn)
-    units = _resolve_units(coop_id, [line.unit for line in parsed] + [unit])
-    if conn.execute(_Q.period, {"coop": coop_id, "y": day.year, "m": day.month}).scalar():
+    year = day.year if day.month >= (start_month or 1) else day.year - 1
+    unit_ids = {_unit_key(u) for u in [line.unit for line in parsed] + [unit]} - {None}
+    # One read after the lock (so on PostgreSQL it sees the year's numbers as they stand once
+    # we hold it): the accounts the lines name, the month's lock, the year's last number and
+    # how many of the units are this cooperative's.
+    rows = _Q.context.rows(
+        conn,
+        {
+            "coop": coop_id,
+            "codes": sorted({ln.account for ln in parsed if isinstance(ln.account, str)}),
+            "unit_ids": sorted(unit_ids),
+            "y": day.year,
+            "m": day.month,
+            "year": year,
+        },
+    )
+    account_ids = _resolve_accounts(coop_id, parsed, {r.code: r for r in rows if r.id is not None})
+    if rows[0].units != len(unit_ids):
+        raise ValidationError("Unit usaha tidak dikenal di koperasi ini.")
+    units: dict[int | None, int | None] = {uid: uid for uid in unit_ids}
+    units[None] = None
+    if rows[0].closed:
         raise PeriodLocked(
             f"Periode {MONTHS_ID[day.month - 1]} {day.year} sudah ditutup; "
             "jurnal tidak dapat diposting ke bulan itu.",
             field="date",
         )
-
-    year = day.year if day.month >= (start_month or 1) else day.year - 1
-    seq = (conn.execute(_Q.max_seq, {"coop": coop_id, "year": year}).scalar() or 0) + 1
+    seq = (rows[0].max_seq or 0) + 1
     number = f"JU-{year}-{seq:06d}"
     line_keys = [(account_ids[i], line.debit, line.credit) for i, line in enumerate(parsed)]
     prev = prev or GENESIS_HASH
@@ -223,9 +244,9 @@ def post(
         "prev_hash": prev,
         "hash": digest,
     }
-    values["id"] = conn.execute(_Q.insert_entry, values).scalar_one()
-    conn.execute(
-        _Q.insert_lines,
+    values["id"] = _Q.insert_entry.scalar(conn, values)
+    _Q.insert_lines.many(
+        conn,
         [
             {
                 "cooperative_id": coop_id,
@@ -242,43 +263,72 @@ def post(
             for no, line in enumerate(parsed, start=1)
         ],
     )
-    conn.execute(_Q.update_head, {"coop_id": coop_id, "digest": digest})
-    if coop in db.session:
-        db.session.expire(coop, ["ledger_head_hash"])
+    _Q.update_head.run(conn, {"coop_id": coop_id, "digest": digest})
+    cached = db.session.identity_map.get(_COOP_MAPPER.identity_key_from_primary_key((coop_id,)))
+    if cached is not None:
+        db.session.expire(cached, ["ledger_head_hash"])
     # Hand back an ORM object without a SELECT: the row we just wrote, attached as persistent.
-    entry = JournalEntry(**values)
-    make_transient_to_detached(entry)
-    return db.session.merge(entry, load=False)
+    return attach_written(JournalEntry, values)
 
 
 class _Q:
-    """Prebuilt statements for post(); built once, executed with bound parameters."""
+    """Prebuilt statements for post(); built once, run as ``Prepared`` with bound parameters
+    (``FOR UPDATE`` is compiled for PostgreSQL only; SQLite is serialised by BEGIN IMMEDIATE)."""
 
     _coop = bindparam("coop")
-    lock = select(Cooperative.ledger_head_hash, Cooperative.fiscal_year_start_month).where(
-        Cooperative.id == _coop
+    lock = Prepared(
+        select(Cooperative.ledger_head_hash, Cooperative.fiscal_year_start_month)
+        .where(Cooperative.id == _coop)
+        .with_for_update()
     )
-    lock_pg = lock.with_for_update()
-    idem = select(JournalEntry.id).where(
-        JournalEntry.cooperative_id == _coop, JournalEntry.idempotency_key == bindparam("key")
+    idem = Prepared(
+        select(JournalEntry.id).where(
+            JournalEntry.cooperative_id == _coop, JournalEntry.idempotency_key == bindparam("key")
+        )
     )
-    accounts = select(
-        Account.id, Account.code, Account.cooperative_id, Account.is_header, Account.active
-    ).where(Account.cooperative_id == _coop, Account.code.in_(bindparam("codes", expanding=True)))
-    period = select(Period.closed).where(
-        Period.cooperative_id == _coop,
-        Period.year == bindparam("y"),
-        Period.month == bindparam("m"),
+    # One row per account the lines name, each carrying the same three figures; the outer
+    # join from a one-row table keeps a row (account columns NULL) when none matches.
+    _one = select(literal_column("1").label("one")).subquery("one")
+    context = Prepared(
+        select(
+            select(Period.closed)
+            .where(
+                Period.cooperative_id == _coop,
+                Period.year == bindparam("y"),
+                Period.month == bindparam("m"),
+            )
+            .scalar_subquery()
+            .label("closed"),
+            select(func.max(JournalEntry.seq))
+            .where(JournalEntry.cooperative_id == _coop, JournalEntry.year == bindparam("year"))
+            .scalar_subquery()
+            .label("max_seq"),
+            select(func.count())
+            .select_from(BusinessUnit)
+            .where(
+                BusinessUnit.cooperative_id == _coop,
+                BusinessUnit.id.in_(bindparam("unit_ids", expanding=True)),
+            )
+            .scalar_subquery()
+            .label("units"),
+            Account.id,
+            Account.code,
+            Account.cooperative_id,
+            Account.is_header,
+            Account.active,
+        ).select_from(
+            _one.outerjoin(
+                Account,
+                and_(
+                    Account.cooperative_id == _coop,
+                    Account.code.in_(bindparam("codes", expanding=True)),
+                ),
+            )
+        )
     )
-    max_seq = select(func.max(JournalEntry.seq)).where(
-        JournalEntry.cooperative_id == _coop, JournalEntry.year == bindparam("year")
-    )
-    units = select(BusinessUnit.id).where(
-        BusinessUnit.cooperative_id == _coop, BusinessUnit.id.in_(bindparam("ids", expanding=True))
-    )
-    insert_entry = insert(JournalEntry.__table__).returning(JournalEntry.__table__.c.id)
-    insert_lines = insert(JournalLine.__table__)
-    update_head = (
+    insert_entry = Prepared(insert(JournalEntry.__table__).returning(JournalEntry.__table__.c.id))
+    insert_lines = Prepared(insert(JournalLine.__table__))
+    update_head = Prepared(
         update(Cooperative.__table__)
         .where(Cooperative.__table__.c.id == bindparam("coop_id"))
         .values(ledger_head_hash=bindparam("digest"))
@@ -289,27 +339,9 @@ def _unit_key(unit: BusinessUnit | int | None) -> int | None:
     return unit.id if isinstance(unit, BusinessUnit) else unit
 
 
-def _resolve_units(coop_id: int, raw: list) -> dict[int | None, int | None]:
-    ids = {_unit_key(u) for u in raw} - {None}
-    found: dict[int | None, int | None] = {}
-    if ids:
-        # On the connection, like the rest of post(): no autoflush, no ORM query per entry.
-        rows = db.session.connection().execute(_Q.units, {"coop": coop_id, "ids": sorted(ids)})
-        found = {uid: uid for (uid,) in rows}
-    if ids - set(found):
-        raise ValidationError("Unit usaha tidak dikenal di koperasi ini.")
-    found[None] = None
-    return found
-
-
-def _resolve_accounts(coop_id: int, parsed: list[LineInput], conn) -> list[int]:
-    """Account ids for the lines, refusing unknown, header, inactive or foreign accounts."""
-    codes = sorted({ln.account for ln in parsed if isinstance(ln.account, str)})
-    by_code = {}
-    if codes:
-        by_code = {
-            row.code: row for row in conn.execute(_Q.accounts, {"coop": coop_id, "codes": codes})
-        }
+def _resolve_accounts(coop_id: int, parsed: list[LineInput], by_code: dict) -> list[int]:
+    """Account ids for the lines (``by_code``: the rows of the codes they name), refusing
+    unknown, header, inactive or foreign accounts."""
     result = []
     for no, line in enumerate(parsed, start=1):
         acc = line.account if isinstance(line.account, Account) else by_code.get(line.account)

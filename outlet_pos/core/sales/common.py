@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import bindparam, select
 
-from outlet_pos.core.db import pk
+from outlet_pos.core.db import Prepared, pk
 from outlet_pos.core.errors import ValidationError
 from outlet_pos.core.sales.models import Sale
 from outlet_pos.core.sales.sequences import next_value
@@ -17,9 +17,12 @@ PPN_ACCOUNT = "211600"
 COGS_ACCOUNT = "511100"
 
 _s = Sale.__table__
-# Prebuilt (as in ledger.post): a retried submit is looked up on every checkout.
-_IDEM = select(_s.c.id, _s.c.kind).where(
-    _s.c.cooperative_id == bindparam("coop"), _s.c.idempotency_key == bindparam("key")
+# Prebuilt and run straight on the driver (as in ledger.post): the counter sends a key with
+# every submit, so a retried one is looked up on every checkout.
+_IDEM = Prepared(
+    select(_s.c.id, _s.c.kind).where(
+        _s.c.cooperative_id == bindparam("coop"), _s.c.idempotency_key == bindparam("key")
+    )
 )
 
 
@@ -39,12 +42,12 @@ def receipt_number(coop_id: int, outlet_id: int, outlet_code: str, day) -> str:
     return f"{outlet_code}-{day:%Y%m%d}-{seq:04d}"
 
 
-def existing_document(coop: Cooperative, key: str | None, kind: str) -> Sale | None:
+def existing_document(coop: Cooperative | int, key: str | None, kind: str) -> Sale | None:
     """The document a retried submit already made with ``key``; a key reused for another
     kind of document (a refund's key on a sale) is refused rather than answered."""
     if not key:
         return None
-    found = db.session.connection().execute(_IDEM, {"coop": pk(coop), "key": key}).first()
+    found = _IDEM.first(db.session.connection(), {"coop": pk(coop), "key": key})
     if found is None:
         return None
     if found.kind != kind:

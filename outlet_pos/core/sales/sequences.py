@@ -9,6 +9,7 @@ from __future__ import annotations
 from sqlalchemy import bindparam, update
 from sqlalchemy.dialects import postgresql, sqlite
 
+from outlet_pos.core.db import Prepared
 from outlet_pos.core.sales.models import DocSequence
 from outlet_pos.extensions import db
 
@@ -18,7 +19,8 @@ class _Q:
 
     ``UPDATE ... RETURNING`` increments and reads in one statement; on PostgreSQL the UPDATE
     itself holds the row lock until commit (what ``SELECT ... FOR UPDATE`` + UPDATE did in
-    two round trips), and SQLite is serialised by BEGIN IMMEDIATE.
+    two round trips), and SQLite is serialised by BEGIN IMMEDIATE. Run as ``Prepared``
+    (straight on the DBAPI cursor).
     """
 
     _t = DocSequence.__table__
@@ -27,7 +29,7 @@ class _Q:
         & (_t.c.name == bindparam("seq_name"))
         & (_t.c.key == bindparam("seq_key"))
     )
-    bump = (
+    bump = Prepared(
         update(_t).where(_where).values(last_value=_t.c.last_value + 1).returning(_t.c.last_value)
     )
     create_sqlite = (
@@ -55,10 +57,10 @@ def next_value(coop_id: int, name: str, key: str) -> int:
     first uses at once cannot make two rows)."""
     conn = db.session.connection()
     params = {"seq_coop": coop_id, "seq_name": name, "seq_key": key}
-    value = conn.execute(_Q.bump, params).scalar()
+    value = _Q.bump.scalar(conn, params)
     if value is None:
         conn.execute(
             _Q.create_pg if conn.dialect.name == "postgresql" else _Q.create_sqlite, params
         )
-        value = conn.execute(_Q.bump, params).scalar_one()
+        value = _Q.bump.scalar(conn, params)
     return value
