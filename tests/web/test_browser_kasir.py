@@ -260,6 +260,8 @@ def test_a_pengurus_sets_a_price_with_f7_and_it_is_charged(app, browser, live_se
     expect(page.locator("#pay-error")).to_have_text("Baris 2: diskon melebihi harga.")
     page.screenshot(path="/tmp/kasir-price-refused.png")
     page.keyboard.press("Escape")
+    # The cart is inert until the modal dialog has really closed; typing before that is lost.
+    expect(page.locator("dialog#pay")).not_to_be_visible()
     expect(rows.nth(1)).to_have_class(re.compile("is-selected"))
     rows.nth(1).locator("input.disc").fill("")
     rows.nth(1).locator("input.disc").press("Enter")

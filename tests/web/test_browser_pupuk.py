@@ -197,6 +197,7 @@ def test_a_proxy_redeems_with_a_letter_on_a_tablet(app, browser, live_server, ki
         "Penebusan oleh kuasa wajib mencatat surat kuasa."
     )
     page.keyboard.press("Escape")
+    expect(page.locator("#pay")).to_be_hidden()  # the panel is inert until the dialog closed
     page.fill("#proxy-letter", "Surat kuasa 3 Nov, diketahui Kades")
     assert page.evaluate("document.documentElement.scrollWidth") <= TABLET["width"]
     page.screenshot(path=str(ARTIFACTS / "pupuk-06-proxy-tablet.png"))
