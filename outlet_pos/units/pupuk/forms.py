@@ -113,10 +113,9 @@ def whole_number(text: str | None, label: str, field: str) -> int | None:
 
 def month_of(text: str | None, default: date) -> date:
     """``2026-02`` as the first of that month; anything else gives ``default``'s month."""
-    try:
-        year, month = (int(x) for x in (text or "").split("-"))
-        if 2000 <= year <= 2100:
+    parts = (text or "").split("-")
+    if len(parts) == 2 and all(p.isdigit() for p in parts):
+        year, month = int(parts[0]), int(parts[1])
+        if 2000 <= year <= 2100 and 1 <= month <= 12:
             return date(year, month, 1)
-    except (ValueError, TypeError):
-        pass
     return default.replace(day=1)

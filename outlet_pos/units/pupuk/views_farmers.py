@@ -12,10 +12,11 @@ from outlet_pos.core.access import requires
 from outlet_pos.core.db import run_transaction
 from outlet_pos.core.errors import DomainError
 from outlet_pos.core.tenancy import get_scoped_or_404, require_cooperative
+from outlet_pos.shell.actions import act
 from outlet_pos.units.pupuk import bp, registry, services
 from outlet_pos.units.pupuk.forms import FarmerForm
 from outlet_pos.units.pupuk.models import Allocation, Farmer
-from outlet_pos.units.pupuk.views_common import act, kg, user
+from outlet_pos.units.pupuk.views_common import kg, user
 
 
 @bp.route("/petani", endpoint="farmers")

@@ -1,5 +1,5 @@
 """The e-RDKK import page: upload, preview with every row's problems and a summary, then
-confirm. The file stays on the server between the two steps (``views_common.stash``) and is
+confirm. The file stays on the server between the two steps (``shell.uploads.stash``) and is
 read again on confirm, inside the one transaction that writes it."""
 
 from __future__ import annotations
@@ -13,10 +13,11 @@ from outlet_pos.core.access import requires
 from outlet_pos.core.db import run_transaction
 from outlet_pos.core.errors import DomainError, ValidationError
 from outlet_pos.core.tenancy import require_cooperative
+from outlet_pos.shell.uploads import stash, stashed
 from outlet_pos.units.pupuk import allocations, bp
 from outlet_pos.units.pupuk.forms import ImportForm
 from outlet_pos.units.pupuk.services import season_of
-from outlet_pos.units.pupuk.views_common import stash, stashed, user
+from outlet_pos.units.pupuk.views_common import user
 
 
 @bp.route("/alokasi/impor", methods=["GET", "POST"])
@@ -32,10 +33,10 @@ def import_allocations():
             if upload:
                 raw, filename = upload.read(allocations.MAX_BYTES + 1), upload.filename or ""
                 preview = allocations.preview_allocations(coop, raw, filename)
-                form.token.data = stash(coop.id, me.id, raw)
+                form.token.data = stash("rdkk", coop.id, me.id, raw)
                 form.filename.data = filename
             else:
-                path = stashed(coop.id, me.id, form.token.data)
+                path = stashed("rdkk", coop.id, me.id, form.token.data)
                 if path is None:
                     raise ValidationError("Pilih berkas CSV atau Excel.", field="file")
                 raw, filename = path.read_bytes(), form.filename.data or ""

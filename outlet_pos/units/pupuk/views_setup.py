@@ -12,10 +12,11 @@ from outlet_pos.core.errors import DomainError
 from outlet_pos.core.inventory.models import Item, StockLevel
 from outlet_pos.core.tenancy import BusinessUnit, get_scoped_or_404, require_cooperative
 from outlet_pos.extensions import db
+from outlet_pos.shell.actions import act
 from outlet_pos.units.pupuk import bp, services
 from outlet_pos.units.pupuk.forms import HetForm, whole_number
 from outlet_pos.units.pupuk.models import FERTILIZER_TYPES, HetPrice, SubsidisedItem
-from outlet_pos.units.pupuk.views_common import act, user
+from outlet_pos.units.pupuk.views_common import user
 
 
 def _het_rows(coop) -> dict[str, list[HetPrice]]:

@@ -3,13 +3,9 @@
 from __future__ import annotations
 
 import hashlib
-import re
-import secrets
-import time
 from decimal import Decimal
-from pathlib import Path
 
-from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -22,6 +18,7 @@ from outlet_pos.core.inventory.models import Item, ItemBarcode
 from outlet_pos.core.tenancy import BusinessUnit, get_scoped_or_404, require_cooperative
 from outlet_pos.extensions import db
 from outlet_pos.money import format_number
+from outlet_pos.shell.uploads import stash, stashed
 from outlet_pos.units.sembako import bp
 from outlet_pos.units.sembako.forms import (
     BulkPriceForm,
@@ -181,31 +178,6 @@ def item_edit(item_id: int):
     return _item_form(get_scoped_or_404(Item, item_id))
 
 
-def _stash_dir(coop_id: int, user_id: int) -> Path:
-    folder = Path(current_app.instance_path) / "impor"
-    folder.mkdir(parents=True, exist_ok=True)
-    cutoff = time.time() - 24 * 3600
-    for old in folder.glob("*.bin"):
-        if old.stat().st_mtime < cutoff:
-            old.unlink(missing_ok=True)
-    return folder
-
-
-def _stash(coop_id: int, user_id: int, raw: bytes) -> str:
-    """Keep an uploaded file between the preview and the confirm (a form field could not
-    carry 2 MB); named by cooperative, user and a random token, removed after a day."""
-    token = secrets.token_hex(16)
-    (_stash_dir(coop_id, user_id) / f"{coop_id}-{user_id}-{token}.bin").write_bytes(raw)
-    return token
-
-
-def _stashed(coop_id: int, user_id: int, token: str) -> Path | None:
-    if not re.fullmatch(r"[0-9a-f]{32}", token or ""):
-        return None
-    path = _stash_dir(coop_id, user_id) / f"{coop_id}-{user_id}-{token}.bin"
-    return path if path.is_file() else None
-
-
 @bp.route("/barang/impor", methods=["GET", "POST"])
 @requires("catalog.edit")
 def items_import():
@@ -219,10 +191,10 @@ def items_import():
             if upload:
                 raw, filename = upload.read(catalog_io.MAX_BYTES + 1), upload.filename or ""
                 preview = catalog_io.preview_import(coop, raw, filename)
-                form.token.data = _stash(coop.id, user.id, raw)
+                form.token.data = stash("katalog", coop.id, user.id, raw)
                 form.filename.data = filename
             else:
-                path = _stashed(coop.id, user.id, form.token.data)
+                path = stashed("katalog", coop.id, user.id, form.token.data)
                 if path is None:
                     raise ValidationError("Pilih berkas CSV atau Excel.", field="file")
                 preview = catalog_io.preview_import(coop, path.read_bytes(), form.filename.data)

@@ -15,6 +15,7 @@ from outlet_pos.core.errors import DomainError
 from outlet_pos.core.tenancy import get_scoped_or_404, require_cooperative
 from outlet_pos.extensions import db
 from outlet_pos.money import format_rupiah
+from outlet_pos.shell.actions import act
 from outlet_pos.units.simpan_pinjam import bp, loan_products, loan_risk, loans, savings
 from outlet_pos.units.simpan_pinjam.common import policy, save_policy
 from outlet_pos.units.simpan_pinjam.forms import LoanProductForm, SavingsProductForm
@@ -27,7 +28,7 @@ from outlet_pos.units.simpan_pinjam.models import (
     SavingsProduct,
 )
 from outlet_pos.units.simpan_pinjam.schedule import METHODS
-from outlet_pos.units.simpan_pinjam.views_common import act, user
+from outlet_pos.units.simpan_pinjam.views_common import user
 
 
 @bp.route("/produk", methods=["GET", "POST"])

@@ -15,6 +15,7 @@ from outlet_pos.core.parties import Member
 from outlet_pos.core.tenancy import get_scoped_or_404, require_cooperative
 from outlet_pos.extensions import db
 from outlet_pos.money import format_rupiah
+from outlet_pos.shell.actions import act
 from outlet_pos.units.simpan_pinjam import bp, loan_products, loan_risk, loans, repayment
 from outlet_pos.units.simpan_pinjam.common import VIAS
 from outlet_pos.units.simpan_pinjam.forms import LoanForm, form_amount, form_int
@@ -27,7 +28,7 @@ from outlet_pos.units.simpan_pinjam.models import (
     LoanProduct,
 )
 from outlet_pos.units.simpan_pinjam.schedule import METHODS, build_schedule, parse_rate
-from outlet_pos.units.simpan_pinjam.views_common import act, my_shift, user
+from outlet_pos.units.simpan_pinjam.views_common import my_shift, user
 
 
 @bp.route("/pinjaman")

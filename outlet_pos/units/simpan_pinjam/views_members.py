@@ -17,6 +17,7 @@ from outlet_pos.core.sales.models import Sale
 from outlet_pos.core.tenancy import get_scoped_or_404, require_cooperative
 from outlet_pos.extensions import db
 from outlet_pos.money import format_rupiah
+from outlet_pos.shell.actions import act, parsed
 from outlet_pos.units.simpan_pinjam import bp, members, savings, wajib
 from outlet_pos.units.simpan_pinjam.common import VIAS
 from outlet_pos.units.simpan_pinjam.forms import MemberForm, form_amount, form_via
@@ -29,7 +30,7 @@ from outlet_pos.units.simpan_pinjam.models import (
     SavingsProduct,
 )
 from outlet_pos.units.simpan_pinjam.repayment import amount_due
-from outlet_pos.units.simpan_pinjam.views_common import act, my_shift, parsed, user
+from outlet_pos.units.simpan_pinjam.views_common import my_shift, user
 
 
 @bp.app_template_global()

@@ -15,6 +15,7 @@ from outlet_pos.core.parties import Member
 from outlet_pos.core.tenancy import get_scoped_or_404, require_cooperative
 from outlet_pos.extensions import db
 from outlet_pos.money import format_rupiah
+from outlet_pos.shell.actions import act, parsed
 from outlet_pos.units.simpan_pinjam import bp, savings, term_deposits
 from outlet_pos.units.simpan_pinjam import interest as interest_service
 from outlet_pos.units.simpan_pinjam import wajib as wajib_service
@@ -27,7 +28,7 @@ from outlet_pos.units.simpan_pinjam.models import (
     SavingsAccount,
     SavingsProduct,
 )
-from outlet_pos.units.simpan_pinjam.views_common import act, my_shift, parsed, user
+from outlet_pos.units.simpan_pinjam.views_common import my_shift, user
 
 
 def _member_back(member_id: int) -> str:
