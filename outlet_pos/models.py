@@ -1,7 +1,11 @@
 """Every model, imported in one place so Alembic and ``create_app`` see the whole schema."""
 
 from outlet_pos.core.access import Membership, User
+from outlet_pos.core.assets import models as _asset_models  # noqa: F401
 from outlet_pos.core.audit import AuditEvent
+from outlet_pos.core.banking import models as _banking_models  # noqa: F401
+from outlet_pos.core.closing import models as _closing_models  # noqa: F401
+from outlet_pos.core.expenses import models as _expense_models  # noqa: F401
 from outlet_pos.core.inventory.counting_models import StockCount, StockCountLine
 from outlet_pos.core.inventory.models import (
     Batch,
@@ -27,6 +31,7 @@ from outlet_pos.core.purchasing.models import (
     SupplierPayment,
 )
 from outlet_pos.core.sales.models import DocSequence, Payment, Sale, SaleLine, Shift
+from outlet_pos.core.shu import models as _shu_models  # noqa: F401
 from outlet_pos.core.tenancy import BusinessUnit, Cooperative, Outlet
 from outlet_pos.units.pupuk.models import (
     Allocation,

@@ -80,6 +80,13 @@ PERMISSIONS: dict[str, set[str]] = {
     "pupuk.view": {"admin", "pengurus", "bendahara", "pengawas", "kasir", "pendamping"},
     "pupuk.manage": {"admin", "pengurus", "bendahara"},
     "pupuk.report": {"admin", "pengurus", "bendahara", "pengawas", "pendamping"},
+    # The treasurer's desk: expenses and other income, bank accounts and reconciliation, fixed
+    # assets, closing and SHU. Paying a member's SHU in cash happens at the counter.
+    "expense.manage": {"admin", "pengurus", "bendahara"},
+    "bank.manage": {"admin", "pengurus", "bendahara"},
+    "asset.manage": {"admin", "pengurus", "bendahara"},
+    "shu.manage": {"admin", "pengurus", "bendahara"},
+    "shu.pay": {"admin", "pengurus", "bendahara", "kasir"},
     "admin.manage": {"admin"},
 }
 

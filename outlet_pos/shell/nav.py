@@ -65,7 +65,27 @@ NAV = [
             ("bendahara.journal_new", _l("Jurnal manual"), "✎", "ledger.post"),
             ("bendahara.trial_balance_page", _l("Neraca saldo"), "⚖", "ledger.view"),
             ("bendahara.accounts", _l("Daftar akun"), "▤", "ledger.view"),
+        ],
+    },
+    {
+        "title": _l("Keuangan"),
+        "items": [
+            ("bendahara.expenses", _l("Pengeluaran & pendapatan lain"), "⇄", "expense.manage"),
+            ("bendahara.recurring_expenses", _l("Pengeluaran rutin"), "↻", "expense.manage"),
+            ("bendahara.banks", _l("Bank & rekonsiliasi"), "⌂", "bank.manage"),
+            ("bendahara.assets", _l("Aset tetap"), "▣", "asset.manage"),
+            ("bendahara.tax_reports", _l("Laporan pajak"), "%", "ledger.view"),
+        ],
+    },
+    {
+        "title": _l("Tutup buku & SHU"),
+        "items": [
+            ("bendahara.daily_close", _l("Tutup harian"), "☀", "ledger.view"),
             ("bendahara.periods", _l("Tutup bulan"), "▦", "ledger.view"),
+            ("bendahara.year_close", _l("Tutup tahun"), "◆", "ledger.view"),
+            ("bendahara.statements", _l("Laporan keuangan"), "▤", "ledger.view"),
+            ("bendahara.shu", _l("SHU anggota"), "★", "ledger.view"),
+            ("bendahara.rat_pack", _l("Paket RAT"), "✎", "ledger.view"),
         ],
     },
     {

@@ -29,6 +29,11 @@ EXPECTED = {
     "ledger.reopen": {"admin", "pengurus"},
     "coa.edit": {"admin", "pengurus", "bendahara"},
     "audit.view": {"admin", "pengurus", "pengawas"},
+    "expense.manage": {"admin", "pengurus", "bendahara"},
+    "bank.manage": {"admin", "pengurus", "bendahara"},
+    "asset.manage": {"admin", "pengurus", "bendahara"},
+    "shu.manage": {"admin", "pengurus", "bendahara"},
+    "shu.pay": {"admin", "pengurus", "bendahara", "kasir"},
     "admin.manage": {"admin"},
 }
 
@@ -98,6 +103,7 @@ def world(app):
         extra = {**counter, **_pupuk_records(a, counter["sale"])}
         return {
             **extra,
+            "samples": _plugin_records(a, users),
             "a": a.id,
             "b": b.id,
             "users": users,
@@ -109,6 +115,19 @@ def world(app):
             "unit": unit.id,
             "membership": membership.id,
         }
+
+
+def _plugin_records(coop, users: dict) -> dict:
+    """Sample route arguments from ``tests/web/records_*.py``: each module's ``records(coop,
+    users)`` makes one record of its kind in cooperative A and returns {argument: id}."""
+    import importlib
+    import pathlib
+
+    samples: dict = {}
+    for path in sorted(pathlib.Path(__file__).parent.glob("records_*.py")):
+        module = importlib.import_module(f"tests.web.{path.stem}")
+        samples.update(module.records(coop, users))
+    return samples
 
 
 def _counter_records(coop) -> dict:
@@ -285,6 +304,7 @@ def _sample_args(rule, world) -> dict:
         "allocation_id": world["allocation"],
         "year": 2025,
         "month": 5,
+        **world["samples"],
     }
     unknown = set(rule.arguments) - set(samples)
     assert not unknown, f"add a sample value for {unknown} ({rule.endpoint})"

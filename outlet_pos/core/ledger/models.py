@@ -56,6 +56,11 @@ SOURCE_LABELS = {
     "loan": "Pinjaman",
     "closing": "Penutupan",
     "stock": "Persediaan",
+    "expense": "Pengeluaran/pendapatan lain",
+    "asset": "Aset tetap",
+    "bank": "Bank",
+    "transfer": "Setoran/pemindahan kas",
+    "shu": "Pembagian SHU",
 }
 
 MONTHS_ID = [

@@ -6,7 +6,14 @@ bp = Blueprint("bendahara", __name__, url_prefix="/pembukuan")
 
 from outlet_pos.workspaces.bendahara import (  # noqa: E402,F401
     views_accounts,
+    views_assets,
+    views_bank,
+    views_closing,
+    views_expenses,
     views_journal,
     views_purchasing,
     views_reports,
+    views_shu,
+    views_statements,
+    views_tax,
 )

@@ -1,0 +1,1 @@
+"""Fixed assets: the register, and straight-line depreciation posted month by month."""

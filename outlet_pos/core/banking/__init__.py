@@ -1,0 +1,1 @@
+"""Bank accounts, imported bank statements and their reconciliation with the ledger."""

@@ -1,0 +1,1 @@
+"""Tables of bank accounts and statements (filled in by the banking work)."""

@@ -1,0 +1,1 @@
+"""Tables of daily closes and month-close waivers."""

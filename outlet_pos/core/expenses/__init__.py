@@ -1,0 +1,2 @@
+"""Expenses and other income paid from cash (inside a shift) or a bank account, with recurring
+expenses such as rent and salaries."""

@@ -1,0 +1,1 @@
+"""Tables of the expense book (filled in by the expenses work)."""

@@ -1,0 +1,1 @@
+"""Tables of SHU distributions and payouts."""

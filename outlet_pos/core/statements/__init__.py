@@ -1,0 +1,1 @@
+"""Financial statements per SAK EP, computed from the ledger by SQL aggregation."""
