@@ -127,6 +127,9 @@ class JournalEntry(db.Model):
         UniqueConstraint("cooperative_id", "idempotency_key"),
         UniqueConstraint("cooperative_id", "reverses_id"),
         Index("ix_journal_entry_coop_date", "cooperative_id", "date"),
+        # Statements leave out the year-end closing entries and the equity statement groups
+        # by kind of document: both find entries by source without scanning the year.
+        Index("ix_journal_entry_coop_source_date", "cooperative_id", "source", "date"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

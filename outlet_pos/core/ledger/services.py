@@ -59,6 +59,8 @@ DOCUMENT_SOURCES = {
     "savings": "Jurnal simpanan dikoreksi lewat transaksi simpanan, bukan dibalik di sini.",
     "loan": "Jurnal pinjaman dikoreksi lewat transaksi pinjaman, bukan dibalik di sini.",
     "credit": "Jurnal pelunasan kredit belanja tidak dapat dibalik di sini.",
+    "closing": "Jurnal penutupan tahun tidak dibalik; tutup tahun lagi setelah koreksi.",
+    "shu": "Jurnal pembagian dan pembayaran SHU tidak dapat dibalik di sini.",
 }
 
 

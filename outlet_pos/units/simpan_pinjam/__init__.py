@@ -8,6 +8,7 @@ bp = Blueprint("simpin", __name__, url_prefix="/simpan-pinjam")
 from outlet_pos.units.simpan_pinjam import checks  # noqa: E402
 
 checks.register()
+checks.register_checklist()
 
 from outlet_pos.units.simpan_pinjam import (  # noqa: E402,F401
     views_admin,

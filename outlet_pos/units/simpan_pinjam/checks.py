@@ -113,3 +113,72 @@ def register() -> None:
         "Simpanan anggota = akun simpanan (311100/311200/211200/211300)", check_savings_control
     )
     register_check("Sisa pinjaman anggota = akun 113300", check_loans)
+
+
+# --- month-close checklist items (core.closing.checklist) -----------------------------------
+
+
+def interest_posted(coop: Cooperative, year: int, month: int):
+    """Savings interest credited for the month, where any product pays interest."""
+    from sqlalchemy import func, select
+
+    from outlet_pos.core.closing.checklist import ItemResult
+    from outlet_pos.units.simpan_pinjam.models import InterestRun, SavingsAccount, SavingsProduct
+
+    paying = db.session.scalar(
+        select(func.count(SavingsAccount.id))
+        .join(SavingsProduct, SavingsProduct.id == SavingsAccount.product_id)
+        .where(SavingsAccount.cooperative_id == coop.id, SavingsProduct.annual_rate > 0)
+    )
+    if not paying:
+        return ItemResult(True, "Tidak ada simpanan berbunga", applies=False)
+    run = db.session.scalar(
+        select(InterestRun.id).where(
+            InterestRun.cooperative_id == coop.id,
+            InterestRun.year == year,
+            InterestRun.month == month,
+        )
+    )
+    if run:
+        return ItemResult(True, "Bunga simpanan bulan ini sudah dikreditkan")
+    return ItemResult(
+        False, "Bunga simpanan bulan ini belum dikreditkan", "simpin.interest",
+        {"year": year, "month": month},
+    )  # fmt: skip
+
+
+def allowance_posted(coop: Cooperative, year: int, month: int):
+    """The loan-loss allowance adjusted at the month's end, where loans are outstanding."""
+    from sqlalchemy import func, select
+
+    from outlet_pos.core.closing.checklist import ItemResult
+    from outlet_pos.units.simpan_pinjam.models import AllowanceRun, Loan
+
+    loans = db.session.scalar(
+        select(func.count(Loan.id)).where(
+            Loan.cooperative_id == coop.id, Loan.status.in_(("aktif", "lunas", "hapus_buku"))
+        )
+    )
+    if not loans:
+        return ItemResult(True, "Tidak ada pinjaman", applies=False)
+    run = db.session.scalar(
+        select(AllowanceRun.id).where(
+            AllowanceRun.cooperative_id == coop.id,
+            AllowanceRun.year == year,
+            AllowanceRun.month == month,
+        )
+    )
+    if run:
+        return ItemResult(True, "Cadangan kerugian pinjaman sudah disesuaikan")
+    return ItemResult(
+        False, "Cadangan kerugian pinjaman bulan ini belum disesuaikan", "simpin.allowance"
+    )
+
+
+def register_checklist() -> None:
+    from outlet_pos.core.closing.checklist import register_item
+
+    register_item("savings_interest", "Bunga simpanan dikreditkan", interest_posted, order=20)
+    register_item(
+        "loan_allowance", "Cadangan kerugian pinjaman diposting", allowance_posted, order=30
+    )
