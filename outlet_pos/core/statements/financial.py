@@ -110,15 +110,38 @@ def _sums(
     for row in db.session.execute(select(*keys, amount).where(*conds).group_by(*keys)):
         out[tuple(row[:-1]) if by_unit else row[0]] += int(row[-1])
     if skip_closing:
-        closing = select(JournalEntry.id).where(
+        # Found through the entry index (few rows), never by rescanning the period's lines.
+        entries = select(JournalEntry.id).where(
             JournalEntry.cooperative_id == coop_id, JournalEntry.source == CLOSING
         )
+        if as_of is not None:
+            entries = entries.where(JournalEntry.date <= as_of)
+        if date_from is not None:
+            entries = entries.where(JournalEntry.date >= date_from)
+        if date_to is not None:
+            entries = entries.where(JournalEntry.date <= date_to)
         rows = db.session.execute(
-            select(*keys, amount).where(*conds, JournalLine.entry_id.in_(closing)).group_by(*keys)
+            select(*keys, amount).where(JournalLine.entry_id.in_(entries)).group_by(*keys)
         )
         for row in rows:
             out[tuple(row[:-1]) if by_unit else row[0]] -= int(row[-1])
     return out
+
+
+def _closing_sums(coop_id: int, date_from: date, date_to: date) -> dict[int, int]:
+    """Signed sums per account of the year-end closing entries dated in the range."""
+    closing = select(JournalEntry.id).where(
+        JournalEntry.cooperative_id == coop_id,
+        JournalEntry.source == CLOSING,
+        JournalEntry.date >= date_from,
+        JournalEntry.date <= date_to,
+    )
+    rows = db.session.execute(
+        select(JournalLine.account_id, func.sum(JournalLine.debit) - func.sum(JournalLine.credit))
+        .where(JournalLine.entry_id.in_(closing))
+        .group_by(JournalLine.account_id)
+    )
+    return {aid: int(v) for aid, v in rows}
 
 
 def _accounts(coop_id: int) -> dict[int, Account]:
@@ -472,21 +495,18 @@ def equity_changes(coop: Cooperative, date_from: date, date_to: date) -> Stateme
     moves: dict[tuple[int, str], int] = defaultdict(int)
     for aid, kind, v in rows:
         moves[(aid, kind)] += int(v)
-    result = shu_of(coop, date_from, date_to)
+    # One pass over the period (and the few closing entries), one over what came before: the
+    # closing balances are opening + period, checked against the neraca's own arithmetic.
+    period = _sums(coop.id, date_from=date_from, date_to=date_to)
+    closing_part = _closing_sums(coop.id, date_from, date_to)
+    pl_period = sum(v for aid, v in period.items() if aid in pl_ids)
+    pl_closing_entries = sum(v for aid, v in closing_part.items() if aid in pl_ids)
+    result = -(pl_period - pl_closing_entries)
     # The SHU column is 315100 plus unclosed revenue/expense: closing moves between them net
     # to zero inside it, so only the result and the reclassification show.
     shu_id = next((aid for aid, a in equity.items() if a.code == SHU_CURRENT), None)
     cols = sorted(equity, key=lambda aid: equity[aid].code)
-    pl_closing = 0
-    if shu_id is not None:
-        pl_closing = (
-            -sum(
-                v
-                for aid, v in _sums(coop.id, date_from=date_from, date_to=date_to).items()
-                if aid in pl_ids
-            )
-            - result
-        )  # what closing entries took out of revenue/expense (credit side)
+    pl_closing = -pl_closing_entries  # what closing entries took out of revenue/expense
     section = Section("Perubahan ekuitas")
     open_line = Line("Saldo awal", 0, level=2)
     for aid in cols:
@@ -515,7 +535,7 @@ def equity_changes(coop: Cooperative, date_from: date, date_to: date) -> Stateme
     section.total = closing
     st.sections.append(section)
     st.units = [(aid, equity[aid].name) for aid in cols]
-    end = balance_sheet(coop, date_to, date_to)
-    equity_end = next(s for s in end.sections if s.title == "Ekuitas").total.amount
+    # The neraca's equity at date_to: equity accounts plus unclosed revenue and expense.
+    equity_end = -sum(opening.get(aid, 0) + period.get(aid, 0) for aid in set(equity) | pl_ids)
     st.checks["sama dengan neraca"] = closing.amount == equity_end
     return st
