@@ -227,10 +227,23 @@ def main() -> None:
             ("arus kas", lambda: cash_flow(coop, first, last)),
             ("perubahan ekuitas", lambda: equity_changes(coop, first, last)),
         ]
-        print(f"{'figure':42} {'median':>9} {'p95':>9}  budget")
-        for label, fn in figures:
-            med, p95 = timed(fn, args.runs)
-            print(f"{label:42} {med:8.3f}s {p95:8.3f}s  1 s")
+
+        def statements(title: str) -> None:
+            print(f"-- {title}")
+            print(f"{'figure':42} {'median':>9} {'p95':>9}  budget")
+            for label, fn in figures:
+                med, p95 = timed(fn, args.runs)
+                print(f"{label:42} {med:8.3f}s {p95:8.3f}s  1 s")
+
+        statements("every month open (worst case: statements read every line)")
+        from outlet_pos.core.ledger.periods import close_month
+
+        t = time.perf_counter()
+        for month in range(1, 12):
+            run_transaction(close_month, coop, YEAR, month, None)
+        took = (time.perf_counter() - t) / 11
+        print(f"close_month (writes the month's snapshot): {took:.3f} s per month")
+        statements("January-November closed, December open (as a treasurer keeps the books)")
 
         def close_and_share():
             result = close_year(coop, YEAR, None)

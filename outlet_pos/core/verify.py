@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from outlet_pos.core.ledger.models import Account, JournalEntry, JournalLine
 from outlet_pos.core.ledger.services import GENESIS_HASH, entry_hash
+from outlet_pos.core.ledger.snapshots import check_snapshots
 from outlet_pos.core.tenancy import Cooperative
 from outlet_pos.extensions import db
 
@@ -246,6 +247,7 @@ CHECKS = [
     ("Neraca saldo berjumlah nol", check_trial_balance),
     ("Baris jurnal konsisten", check_lines_consistent),
     ("Rantai hash jurnal utuh", check_hash_chain),
+    ("Saldo bulan tertutup = jurnalnya", check_snapshots),
     ("Nomor jurnal tanpa celah", check_numbers_gapless),
     ("Saldo stok = jumlah mutasi", check_stock_levels),
     ("Stok per batch = stok lokasi", check_batch_levels),

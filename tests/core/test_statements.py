@@ -214,3 +214,51 @@ def test_random_months_closed_one_by_one_keep_every_statement_tying(ctx, months)
         assert shu_current(coop, last) - shu_current(coop, first - timedelta(days=1)) == shu
         again = run_transaction(close_year, coop, YEAR, user)  # December is locked: no change
         assert not again.posted
+
+
+def test_closed_months_are_read_from_their_snapshot_and_reopening_drops_it(ctx):
+    from outlet_pos.core.ledger.models import PeriodBalance
+    from outlet_pos.core.ledger.periods import reopen_month
+
+    coop = make_coop("Koperasi Snapshot")
+    user = make_user(f"sn{coop.id}", "pengurus", coop)
+    for month in (1, 2, 3):
+        run_transaction(
+            post, coop, date(YEAR, month, 10), "Jual", [("111100", 1_000 * month, 0),
+            ("411200", 0, 1_000 * month)], source="manual",
+        )  # fmt: skip
+    run_transaction(close_month_checked, coop, YEAR, 1, user)
+    run_transaction(close_month_checked, coop, YEAR, 2, user)
+    rows = db.session.scalars(select(PeriodBalance).where(PeriodBalance.cooperative_id == coop.id))
+    assert {(r.month, r.debit + r.credit) for r in rows} == {(1, 1_000), (2, 2_000)}
+    phu = income_statement(coop, date(YEAR, 1, 1), date(YEAR, 3, 31))
+    assert phu.sections[0].total.amount == 6_000
+    assert shu_of(coop, date(YEAR, 2, 1), date(YEAR, 2, 28)) == 2_000
+    run_transaction(reopen_month, coop, YEAR, 2, "Koreksi salah input", user)
+    assert {
+        r.month
+        for r in db.session.scalars(
+            select(PeriodBalance).where(PeriodBalance.cooperative_id == coop.id)
+        )
+    } == {1}
+    assert_ties(coop, date(YEAR, 1, 1), date(YEAR, 3, 31))
+
+
+@pytest.mark.tampers
+def test_verify_finds_a_snapshot_changed_behind_the_applications_back(ctx):
+    from sqlalchemy import update
+
+    from outlet_pos.core.ledger.models import PeriodBalance
+    from outlet_pos.core.verify import verify_all
+
+    coop = make_coop("Koperasi Snapshot Rusak")
+    user = make_user(f"sr{coop.id}", "bendahara", coop)
+    run_transaction(
+        post, coop, date(YEAR, 1, 10), "Jual", [("111100", 5_000, 0), ("411200", 0, 5_000)],
+        source="manual",
+    )  # fmt: skip
+    run_transaction(close_month_checked, coop, YEAR, 1, user)
+    db.session.execute(update(PeriodBalance).values(debit=PeriodBalance.debit + 1))
+    db.session.commit()
+    problems = [v for _c, label, vs in verify_all() if label.startswith("Saldo bulan") for v in vs]
+    assert problems and "01/2025" in problems[0]

@@ -220,3 +220,29 @@ def _refuse_changes_to_posted_entries(session: Session, _ctx, _instances) -> Non
                     "Jurnal yang sudah diposting tidak dapat diubah atau dihapus; "
                     "gunakan jurnal pembalik."
                 )
+
+
+class PeriodBalance(db.Model):
+    """A closed month's movement per account and unit, written when the month is closed.
+
+    A closed month refuses every posting, so its totals can no longer change: statements and
+    the trial balance read closed months from here and only the open months from the lines,
+    which keeps them fast as the ledger grows (``outlet-pos verify`` recomputes each row).
+    ``cash_counter`` is the part of the movement made in entries that touch a cash account
+    (credit - debit), what the cash-flow statement needs. Reopening a month deletes its rows.
+    """
+
+    __tablename__ = "period_balance"
+    __table_args__ = (
+        Index("ix_period_balance_coop_month", "cooperative_id", "year", "month", "account_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    cooperative_id: Mapped[int] = mapped_column(ForeignKey("cooperative.id"))
+    year: Mapped[int] = mapped_column(Integer)
+    month: Mapped[int] = mapped_column(Integer)
+    account_id: Mapped[int] = mapped_column(ForeignKey("account.id"))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("business_unit.id"))
+    debit: Mapped[int] = mapped_column(BigInteger, default=0)
+    credit: Mapped[int] = mapped_column(BigInteger, default=0)
+    cash_counter: Mapped[int] = mapped_column(BigInteger, default=0)

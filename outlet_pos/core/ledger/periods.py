@@ -11,6 +11,7 @@ from outlet_pos.core.audit import record
 from outlet_pos.core.db import lock_for_update, utcnow
 from outlet_pos.core.errors import DomainError, ValidationError
 from outlet_pos.core.ledger.models import MONTHS_ID, Period
+from outlet_pos.core.ledger.snapshots import drop_snapshot, write_snapshot
 from outlet_pos.core.tenancy import Cooperative
 from outlet_pos.extensions import db
 
@@ -49,6 +50,8 @@ def close_month(coop: Cooperative, year: int, month: int, user) -> Period:
     period.closed = True
     period.closed_at = utcnow()
     period.closed_by_id = getattr(user, "id", user)
+    # The month can no longer change: keep its totals so statements need not re-read it.
+    write_snapshot(coop.id, year, month)
     record("period.close", user=user, cooperative=coop, target=label)
     db.session.flush()
     return period
@@ -67,6 +70,7 @@ def reopen_month(coop: Cooperative, year: int, month: int, reason: str, user) ->
     period.closed = False
     period.closed_at = None
     period.closed_by_id = None
+    drop_snapshot(coop.id, year, month)
     record(
         "period.reopen", user=user, cooperative=coop, target=period.label, detail={"reason": reason}
     )

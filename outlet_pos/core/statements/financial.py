@@ -23,9 +23,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import case, func, select
 
 from outlet_pos.core.ledger.models import Account, JournalEntry, JournalLine
+from outlet_pos.core.ledger.snapshots import cash_counter_movement, movement
 from outlet_pos.core.tenancy import BusinessUnit, Cooperative
 from outlet_pos.extensions import db
 
@@ -97,18 +98,11 @@ def _sums(
     Closing entries are few (two per year), so rather than joining every line to its entry
     the sums are taken over the covering index and the closing entries' lines subtracted.
     """
-    conds = [JournalLine.cooperative_id == coop_id]
-    if as_of is not None:
-        conds.append(JournalLine.entry_date <= as_of)
-    if date_from is not None:
-        conds.append(JournalLine.entry_date >= date_from)
-    if date_to is not None:
-        conds.append(JournalLine.entry_date <= date_to)
+    # Closed months come from their snapshots, open days from the lines (core.ledger.snapshots).
+    hi = min(d for d in (as_of, date_to) if d is not None) if (as_of or date_to) else date.max
+    out: dict = movement(coop_id, date_from, hi, by_unit=by_unit)
     keys = [JournalLine.account_id] + ([JournalLine.unit_id] if by_unit else [])
     amount = func.sum(JournalLine.debit) - func.sum(JournalLine.credit)
-    out: dict = defaultdict(int)
-    for row in db.session.execute(select(*keys, amount).where(*conds).group_by(*keys)):
-        out[tuple(row[:-1]) if by_unit else row[0]] += int(row[-1])
     if skip_closing:
         # Found through the entry index (few rows), never by rescanning the period's lines.
         entries = select(JournalEntry.id).where(
@@ -374,43 +368,11 @@ def cash_flow(
     st = Statement("arus_kas", "Laporan Arus Kas", date_from, date_to, *prior)
 
     def flows(start: date, end: date) -> dict[int, int]:
-        if not cash_ids:
-            return {}
-        in_range = and_(
-            JournalLine.cooperative_id == coop.id,
-            JournalLine.entry_date >= start,
-            JournalLine.entry_date <= end,
-        )
-        touching = (
-            select(JournalLine.entry_id)
-            .where(in_range, JournalLine.account_id.in_(cash_ids))
-            .distinct()
-        )
-        rows = db.session.execute(
-            select(
-                JournalLine.account_id, func.sum(JournalLine.credit) - func.sum(JournalLine.debit)
-            )
-            .where(
-                in_range,
-                JournalLine.entry_id.in_(touching),
-                JournalLine.account_id.not_in(cash_ids),
-            )
-            .group_by(JournalLine.account_id)
-        )
-        return {aid: int(v) for aid, v in rows}
+        return cash_counter_movement(coop.id, start, end) if cash_ids else {}
 
     def cash_at(day: date) -> int:
-        if not cash_ids:
-            return 0
-        return int(
-            db.session.scalar(
-                select(func.coalesce(func.sum(JournalLine.debit - JournalLine.credit), 0)).where(
-                    JournalLine.cooperative_id == coop.id,
-                    JournalLine.account_id.in_(cash_ids),
-                    JournalLine.entry_date <= day,
-                )
-            )
-        )
+        sums = movement(coop.id, None, day)
+        return sum(sums.get(aid, 0) for aid in cash_ids)
 
     now, then = flows(date_from, date_to), flows(*prior)
     net_now = net_then = 0
