@@ -21,14 +21,15 @@ import calendar
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from outlet_pos.core.audit import record
 from outlet_pos.core.closing.models import YearClose
 from outlet_pos.core.db import lock_for_update
 from outlet_pos.core.errors import DomainError, ValidationError
-from outlet_pos.core.ledger.models import Account, JournalLine
+from outlet_pos.core.ledger.models import Account
 from outlet_pos.core.ledger.services import LineInput, post
+from outlet_pos.core.ledger.snapshots import movement
 from outlet_pos.core.tenancy import Cooperative
 from outlet_pos.extensions import db
 
@@ -53,24 +54,23 @@ class YearCloseResult:
 
 def _open_balances(coop: Cooperative, first: date, last: date) -> list[tuple[str, int | None, int]]:
     """(account code, unit id, debit - credit) of every revenue and expense account, per unit,
-    over the fiscal year, including earlier closing entries (so a second run sees zero)."""
-    rows = db.session.execute(
-        select(
-            Account.code,
-            JournalLine.unit_id,
-            func.sum(JournalLine.debit) - func.sum(JournalLine.credit),
+    over the fiscal year, including earlier closing entries (so a second run sees zero). Closed
+    months are read from their snapshots (core.ledger.snapshots), the rest from the lines."""
+    accounts = {
+        a.id: a.code
+        for a in db.session.scalars(
+            select(Account).where(
+                Account.cooperative_id == coop.id, Account.type.in_(("revenue", "expense"))
+            )
         )
-        .join(Account, Account.id == JournalLine.account_id)
-        .where(
-            JournalLine.cooperative_id == coop.id,
-            JournalLine.entry_date >= first,
-            JournalLine.entry_date <= last,
-            Account.type.in_(("revenue", "expense")),
-        )
-        .group_by(Account.code, JournalLine.unit_id)
-        .order_by(Account.code, JournalLine.unit_id)
-    )
-    return [(code, unit, int(v)) for code, unit, v in rows if int(v) != 0]
+    }
+    sums = movement(coop.id, first, last, by_unit=True)
+    rows = [
+        (accounts[account_id], unit_id, int(v))
+        for (account_id, unit_id), v in sums.items()
+        if account_id in accounts and int(v) != 0
+    ]
+    return sorted(rows, key=lambda r: (r[0], r[1] or 0))
 
 
 def close_year(coop: Cooperative, year: int, user) -> YearCloseResult:

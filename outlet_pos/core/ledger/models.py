@@ -61,6 +61,7 @@ SOURCE_LABELS = {
     "bank": "Bank",
     "transfer": "Setoran/pemindahan kas",
     "shu": "Pembagian SHU",
+    "tax": "Pajak",
 }
 
 MONTHS_ID = [

@@ -61,6 +61,7 @@ DOCUMENT_SOURCES = {
     "credit": "Jurnal pelunasan kredit belanja tidak dapat dibalik di sini.",
     "closing": "Jurnal penutupan tahun tidak dibalik; tutup tahun lagi setelah koreksi.",
     "shu": "Jurnal pembagian dan pembayaran SHU tidak dapat dibalik di sini.",
+    "tax": "Jurnal pajak dikoreksi dari halaman Laporan pajak, bukan dibalik di sini.",
 }
 
 
