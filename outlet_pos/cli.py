@@ -238,19 +238,29 @@ def restore_command(source: Path, yes: bool) -> None:
 @click.option("--user", "username", required=True, help="Nama pengguna yang menutup.")
 @with_appcontext
 def close_command(cooperative_id: int, year: int, month: int, username: str) -> None:
-    """Tutup satu bulan pembukuan koperasi."""
+    """Tutup satu bulan pembukuan koperasi, setelah semua butir checklist beres."""
     from outlet_pos.core.access import User
+    from outlet_pos.core.closing.month import checklist, close_month_checked
     from outlet_pos.core.db import run_transaction
     from outlet_pos.core.errors import DomainError
-    from outlet_pos.core.ledger import close_month
     from outlet_pos.core.tenancy import Cooperative
 
     coop = db.session.get(Cooperative, cooperative_id)
     user = db.session.scalar(select(User).where(User.username == username))
     if coop is None or user is None or not user.can("ledger.close", coop):
         raise click.ClickException("Koperasi atau pengguna tidak ditemukan / tidak berwenang.")
+    if 1 <= month <= 12 and 2000 <= year <= 2100:
+        failing = [row for row in checklist(coop, year, month) if not row.passed]
+        db.session.rollback()
+        for row in failing:
+            click.echo(f"✗ {row.item.label}: {row.result.detail}")
+        if failing:
+            raise click.ClickException(
+                "Bulan belum dapat ditutup; bereskan butir di atas (butir yang boleh dilewati "
+                "dilewati dengan alasan di halaman Tutup bulan)."
+            )
     try:
-        period = run_transaction(close_month, coop, year, month, user)
+        period = run_transaction(close_month_checked, coop, year, month, user)
     except DomainError as exc:
         raise click.ClickException(exc.message) from None
     click.echo(f"Periode {period.label} ditutup.")

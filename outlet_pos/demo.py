@@ -116,7 +116,9 @@ def _build(password: str | None, days: int) -> list[tuple[str, str, str]]:
 
     today = coop.today()
     fy = fiscal_year(coop, today)
-    start = date(fy, coop.fiscal_year_start_month, 1)
+    # The books start with the previous fiscal year, so the demo holds a closed year with its
+    # SHU shared out after the RAT, and the current year open.
+    start = date(fy - 1, coop.fiscal_year_start_month, 1)
     # The opening balance holds what is not in a member subledger: member savings and loans
     # are told through the savings-and-loans services below (their control accounts take no
     # other postings), so `outlet-pos verify` ties them to the members.
@@ -172,15 +174,22 @@ def _build(password: str | None, days: int) -> list[tuple[str, str, str]]:
                 post(coop, day, memo, lines, source="manual", user=bendahara)
         month = (month.replace(day=28) + timedelta(days=4)).replace(day=1)
 
+    # The counter runs from the first day of a month (``days`` back from today); the months
+    # before it come from the monthly sales book.
+    first = max(start, (today - timedelta(days=max(days, 1))).replace(day=1))
+    from outlet_pos.demo_books import build_recaps, close_previous_year
+
+    build_recaps(coop, start, first, rng)
     if days > 0:
         from outlet_pos.demo_counter import build_counter
 
-        first = max(start, today - timedelta(days=days))
         build_counter(coop, first, today - timedelta(days=1), rng)
 
         from outlet_pos.demo_pupuk import build_pupuk
 
         build_pupuk(coop, first, today - timedelta(days=1))
+
+    close_previous_year(coop, fy - 1, rng)
 
     # Every month before the last one is closed, as a treasurer would have done — from the
     # first posting, which is a member joining in the year before the fiscal year.

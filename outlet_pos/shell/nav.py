@@ -20,6 +20,7 @@ NAV = [
             ("kasir.screen", _l("Layar kasir"), "▣", "pos.sell"),
             ("kasir.sales", _l("Struk & retur"), "≡", "pos.sell"),
             ("kasir.shift", _l("Shift & kas"), "◷", "pos.sell"),
+            ("bendahara.shu_payouts", _l("Pembayaran SHU"), "★", "shu.pay"),
         ],
     },
     {

@@ -131,8 +131,8 @@ def test_a_reversal_restores_every_balance_exactly(coop):
         post,
         coop,
         D,
-        "Beli peralatan",
-        [("121200", 1_250_000, 0), ("111100", 0, 1_000_000), ("211100", 0, 250_000)],
+        "Bayar sewa di muka",
+        [("116100", 1_250_000, 0), ("111100", 0, 1_000_000), ("211100", 0, 250_000)],
         source="manual",
     )
     mirror = run_transaction(reverse, entry, D, "Salah akun", None)
@@ -257,3 +257,18 @@ def test_the_schema_refuses_negative_amounts_even_past_the_orm(app):
                 {"c": coop.id, "e": entry.id, "a": acc, "d": entry.date},
             )
         db.session.rollback()
+
+
+def test_every_audited_action_has_an_indonesian_label():
+    """The audit page reads labels, not keys: an action recorded anywhere without a label
+    would show as a raw key to the pengawas."""
+    import pathlib
+    import re
+
+    from outlet_pos.core.audit import ACTION_LABELS
+
+    root = pathlib.Path(__file__).parents[2] / "outlet_pos"
+    pattern = re.compile(r'record\(\s*"([a-z_.]+)"')
+    actions = {m for f in root.rglob("*.py") for m in pattern.findall(f.read_text())}
+    actions = {a for a in actions if not a.endswith("_")}  # "shift.cash_" + direction
+    assert actions and actions <= set(ACTION_LABELS), sorted(actions - set(ACTION_LABELS))

@@ -97,8 +97,16 @@ def close_day(coop: Cooperative, day: date, user, note: str = "") -> DailyClose:
     summary = day_summary(coop, day)
     if summary.closed is not None:
         raise DomainError("Hari ini sudah ditutup.")
-    if summary.open_shifts:
-        names = ", ".join(f"#{s.id}" for s in summary.open_shifts)
+    # A shift opened on an earlier day and still open also takes cash on this day.
+    still_open = list(
+        db.session.scalars(
+            select(Shift).where(
+                Shift.cooperative_id == coop.id, Shift.status == "open", Shift.business_date <= day
+            )
+        )
+    )
+    if still_open:
+        names = ", ".join(f"#{s.id}" for s in still_open)
         raise DomainError(f"Masih ada shift kasir yang terbuka ({names}); tutup shift dahulu.")
     if summary.closing > 0 and summary.deposited <= 0 and len(note) < 5:
         raise ValidationError(

@@ -49,6 +49,10 @@ CONTROLLED_ACCOUNTS = {
     "211300": "Simpanan berjangka hanya berubah lewat transaksi simpanan anggota.",
     "311100": "Simpanan pokok hanya berubah lewat transaksi simpanan anggota.",
     "311200": "Simpanan wajib hanya berubah lewat transaksi simpanan anggota.",
+    "121100": "Aset tetap hanya berubah lewat register aset tetap.",
+    "121200": "Aset tetap hanya berubah lewat register aset tetap.",
+    "121300": "Aset tetap hanya berubah lewat register aset tetap.",
+    "121900": "Akumulasi penyusutan hanya berubah lewat penyusutan dan pelepasan aset.",
 }
 DOCUMENT_SOURCES = {
     "sale": "Jurnal penjualan dikoreksi lewat retur penjualan, bukan dibalik di sini.",
@@ -61,6 +65,8 @@ DOCUMENT_SOURCES = {
     "credit": "Jurnal pelunasan kredit belanja tidak dapat dibalik di sini.",
     "closing": "Jurnal penutupan tahun tidak dibalik; tutup tahun lagi setelah koreksi.",
     "shu": "Jurnal pembagian dan pembayaran SHU tidak dapat dibalik di sini.",
+    "expense": "Jurnal pengeluaran/pendapatan lain dibatalkan dari halaman transaksinya.",
+    "asset": "Jurnal aset tetap dikoreksi lewat register aset (pelepasan), bukan dibalik di sini.",
     "tax": "Jurnal pajak dikoreksi dari halaman Laporan pajak, bukan dibalik di sini.",
 }
 

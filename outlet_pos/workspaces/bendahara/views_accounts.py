@@ -1,4 +1,4 @@
-"""Chart of accounts and periods (month close / reopen)."""
+"""Chart of accounts (the periods page lives in views_closing)."""
 
 from __future__ import annotations
 
@@ -9,14 +9,12 @@ from sqlalchemy import func, select
 from outlet_pos.core.access import requires
 from outlet_pos.core.db import run_transaction
 from outlet_pos.core.errors import DomainError
-from outlet_pos.core.ledger import close_month, reopen_month
 from outlet_pos.core.ledger.models import Account, JournalLine
-from outlet_pos.core.ledger.periods import periods_overview
 from outlet_pos.core.ledger.services import add_account, set_account_active
 from outlet_pos.core.tenancy import get_scoped_or_404, require_cooperative, scoped
 from outlet_pos.extensions import db
 from outlet_pos.workspaces.bendahara import bp
-from outlet_pos.workspaces.bendahara.forms import AccountForm, PeriodForm
+from outlet_pos.workspaces.bendahara.forms import AccountForm
 
 
 def _chart_context(coop, form):
@@ -81,46 +79,3 @@ def account_toggle(account_id: int):
     else:
         flash(f"Akun {acc.code} {'diaktifkan' if active else 'dinonaktifkan'}.", "success")
     return redirect(url_for("bendahara.accounts"))
-
-
-@bp.route("/periode")
-@requires("ledger.view")
-def periods():
-    coop = require_cooperative()
-    return render_template(
-        "bendahara/periods.html", periods=periods_overview(coop), form=PeriodForm()
-    )
-
-
-@bp.route("/periode/tutup", methods=["POST"])
-@requires("ledger.close")
-def period_close():
-    return _period_action(close=True)
-
-
-@bp.route("/periode/buka", methods=["POST"])
-@requires("ledger.reopen")
-def period_reopen():
-    return _period_action(close=False)
-
-
-def _period_action(close: bool):
-    coop = require_cooperative()
-    form = PeriodForm()
-    if not form.validate_on_submit() or not (
-        form.year.data.isdigit() and form.month.data.isdigit()
-    ):
-        flash("Permintaan tidak valid; muat ulang halaman.", "error")
-        return redirect(url_for("bendahara.periods"))
-    year, month = int(form.year.data), int(form.month.data)
-    user = current_user._get_current_object()
-    try:
-        if close:
-            period = run_transaction(close_month, coop, year, month, user)
-            flash(f"Periode {period.label} ditutup.", "success")
-        else:
-            period = run_transaction(reopen_month, coop, year, month, form.reason.data, user)
-            flash(f"Periode {period.label} dibuka kembali.", "success")
-    except DomainError as exc:
-        flash(exc.message, "error")
-    return redirect(url_for("bendahara.periods"))

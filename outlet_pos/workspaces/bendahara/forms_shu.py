@@ -1,0 +1,70 @@
+"""Forms of the SHU pages: settings (allocation, capital base, unit weights), distribution
+after the annual meeting, the payout search and the payout buttons."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, HiddenField, StringField
+
+from outlet_pos.core.shu.compute import POOL_LABELS
+from outlet_pos.forms import TanggalField, opsional, panjang, wajib, wajib_input
+
+
+class _SettingsBase(FlaskForm):
+    include_sukarela = BooleanField("Simpanan sukarela ikut dasar jasa modal")
+
+
+def settings_form(units, formdata=None, **kwargs):
+    """The settings form with one percentage per allocation pool and one weight per unit
+    (built per request: the units are the cooperative's own)."""
+
+    class ShuSettingsForm(_SettingsBase):
+        pass
+
+    for key, label in POOL_LABELS.items():
+        setattr(
+            ShuSettingsForm,
+            f"alloc_{key}",
+            StringField(
+                f"{label} (%)",
+                validators=[wajib_input("Wajib diisi (boleh 0)."), panjang(3)],
+                render_kw={"inputmode": "numeric", "size": 4},
+            ),
+        )
+    for unit in units:
+        setattr(
+            ShuSettingsForm,
+            f"weight_{unit.id}",
+            StringField(
+                f"Bobot {unit.name} (%)",
+                validators=[wajib_input("Wajib diisi (boleh 0)."), panjang(4)],
+                render_kw={"inputmode": "numeric", "size": 4},
+            ),
+        )
+    if formdata is None:
+        return ShuSettingsForm(formdata=None, **kwargs)
+    return ShuSettingsForm(formdata, **kwargs)
+
+
+class DistributeForm(FlaskForm):
+    year = HiddenField(validators=[wajib()])
+    rat_date = TanggalField("Tanggal RAT", validators=[wajib_input("Tanggal RAT wajib diisi.")])
+    decision_number = StringField(
+        "Nomor keputusan RAT tentang pembagian SHU",
+        validators=[wajib("Nomor keputusan wajib diisi."), panjang(100)],
+    )
+
+
+class PayoutSearchForm(FlaskForm):
+    """Find a member on the payout list (GET, no CSRF)."""
+
+    class Meta:
+        csrf = False
+
+    q = StringField("Cari nomor atau nama anggota", validators=[opsional(), panjang(100)])
+
+
+class PayForm(FlaskForm):
+    """The payout buttons: only the CSRF token, and where to return to."""
+
+    q = HiddenField(validators=[opsional(), panjang(100)])
