@@ -151,28 +151,12 @@ def _build(password: str | None, days: int) -> list[tuple[str, str, str]]:
 
     build_simpin(coop, start)
 
-    # Monthly running costs up to today, so every report has something to show.
-    month = start
-    while month <= today:
-        amount = rng.randint(45, 70) * 10_000
-        monthly = [
-            (
-                9,
-                "Bayar listrik & air gerai",
-                [("612100", amount, 0, units["sembako"]), ("112100", 0, amount, None)],
-            ),
-            (14, "Setor kas ke bank", [("112100", 300_000, 0, None), ("111100", 0, 300_000, None)]),
-            (
-                24,
-                "Gaji karyawan gerai",
-                [("611100", 4_500_000, 0, units["sembako"]), ("112100", 0, 4_500_000, None)],
-            ),
-        ]
-        for offset, memo, lines in monthly:
-            day = month + timedelta(days=offset)
-            if day <= today:
-                post(coop, day, memo, lines, source="manual", user=bendahara)
-        month = (month.replace(day=28) + timedelta(days=4)).replace(day=1)
+    from outlet_pos.demo_books import build_assets, build_bank, record_costs
+
+    build_bank(coop, start)
+    # Monthly running costs up to today (electricity, salaries: the expense book), so every
+    # report has something to show.
+    record_costs(coop, start, today, units, rng)
 
     # The counter runs from the first day of a month (``days`` back from today); the months
     # before it come from the monthly sales book.
@@ -189,6 +173,7 @@ def _build(password: str | None, days: int) -> list[tuple[str, str, str]]:
 
         build_pupuk(coop, first, today - timedelta(days=1))
 
+    build_assets(coop, start, today)
     close_previous_year(coop, fy - 1, rng)
 
     # Every month before the last one is closed, as a treasurer would have done — from the

@@ -81,6 +81,64 @@ def build_recaps(coop: Cooperative, start: date, until: date, rng: random.Random
     return posted
 
 
+def build_bank(coop: Cooperative, start: date) -> None:
+    """The cooperative's BRI account, linked to 112100 Bank."""
+    from outlet_pos.core.banking.services import create_bank_account
+
+    bendahara = db.session.scalar(select(User).where(User.username == "bendahara"))
+    create_bank_account(coop, "BRI", "0123-01-000123-30-5", coop.name, bendahara, opened_on=start)
+
+
+def record_costs(coop: Cooperative, start: date, today: date, units: dict, rng) -> int:
+    """Electricity and salaries through the expense book (paid from the bank), and a weekly
+    cash deposit from the safe, every month up to today."""
+    from outlet_pos.core.expenses.services import record_expense
+
+    bendahara = db.session.scalar(select(User).where(User.username == "bendahara"))
+    month, count = start, 0
+    while month <= today:
+        costs = [
+            (9, "612100", rng.randint(45, 70) * 10_000, "Bayar listrik & air gerai", "PLN"),
+            (24, "611100", 4_500_000, "Gaji karyawan gerai", "Karyawan gerai"),
+        ]
+        for offset, account, amount, text, payee in costs:
+            day = month + timedelta(days=offset)
+            if day <= today:
+                record_expense(
+                    coop, bendahara, kind="expense", day=day, account=account, amount=amount,
+                    paid_from="112100", description=text, unit=units["sembako"], payee=payee,
+                )  # fmt: skip
+                count += 1
+        day = month + timedelta(days=14)
+        if day <= today:
+            post(
+                coop, day, "Setor kas ke bank", [("112100", 300_000, 0), ("111100", 0, 300_000)],
+                source="manual", user=bendahara,
+            )  # fmt: skip
+        month = _next_month(month)
+    return count
+
+
+def build_assets(coop: Cooperative, start: date, today: date) -> None:
+    """A display freezer bought from the bank in the first quarter, depreciated every month
+    up to the last one that has ended."""
+    from outlet_pos.core.assets.services import post_depreciation, register_asset
+
+    bendahara = db.session.scalar(select(User).where(User.username == "bendahara"))
+    sembako = db.session.scalar(
+        select(BusinessUnit.id).where(
+            BusinessUnit.cooperative_id == coop.id, BusinessUnit.kind == "sembako"
+        )
+    )
+    register_asset(
+        coop, bendahara, name="Freezer display 2 pintu", account="121200",
+        acquired_on=start + timedelta(days=40), cost=8_500_000, life_months=60,
+        funding="112100", unit=sembako, location="Gerai Sukamaju",
+    )  # fmt: skip
+    last = today.replace(day=1) - timedelta(days=1)
+    post_depreciation(coop, last.year, last.month, bendahara)
+
+
 def close_previous_year(coop: Cooperative, year: int, rng: random.Random) -> dict:
     """Close ``year``, hold the RAT in March, share out the SHU, and pay most members: some in
     cash at the counter's first shift after the RAT, some into sukarela; the rest still owed."""
