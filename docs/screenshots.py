@@ -168,6 +168,20 @@ def take_all(base_url: str) -> list[str]:
             s.nav("Tutup bulan")
             s.shot("periods.png")
 
+            s.nav("Laporan keuangan")
+            s.shot("statements-neraca.png")
+            year = s.page.evaluate("new Date().getFullYear()") - 1
+            s.page.goto(f"/pembukuan/laporan-keuangan?tab=phu&per_unit=1&jenis=tahun&tahun={year}")
+            s.shot("statements-phu-units.png")
+            s.page.goto(f"/pembukuan/shu?year={year}")
+            s.shot("shu.png")
+            s.nav("Pengeluaran & pendapatan lain")
+            s.shot("expenses.png")
+            s.nav("Bank & rekonsiliasi")
+            s.shot("bank.png")
+            s.nav("Tutup tahun")
+            s.shot("year-close.png")
+
             s.nav("Anggota")
             s.shot("simpin-members.png")
             s.page.locator("table.data tbody tr td a").first.click()

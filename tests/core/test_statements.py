@@ -262,3 +262,68 @@ def test_verify_finds_a_snapshot_changed_behind_the_applications_back(ctx):
     db.session.commit()
     problems = [v for _c, label, vs in verify_all() if label.startswith("Saldo bulan") for v in vs]
     assert problems and "01/2025" in problems[0]
+
+
+def test_a_month_of_a_closed_year_reopens_only_with_the_year_end_open_and_must_reclose(ctx):
+    from outlet_pos.core.ledger.periods import reopen_month
+
+    book = build_book("Koperasi Buka Lagi")
+    sell(book, 10, date(YEAR, 3, 5))
+    run_transaction(close_year, book.coop, YEAR, book.user)
+    pengurus = make_user(f"pg{book.coop.id}", "pengurus", book.coop)
+    for month in range(1, 13):
+        run_transaction(waive, book.coop, YEAR, month, "stock_count", "Tidak ada opname", book.user)
+    from outlet_pos.core.ledger.periods import close_month
+
+    for month in range(1, 13):
+        run_transaction(close_month, book.coop, YEAR, month, book.user)
+    run_transaction(close_month, book.coop, YEAR + 1, 1, book.user)
+    with pytest.raises(DomainError, match="buka kembali"):
+        run_transaction(reopen_month, book.coop, YEAR, 3, "Koreksi listrik Maret", pengurus)
+    run_transaction(reopen_month, book.coop, YEAR + 1, 1, "Koreksi tahun lalu", pengurus)
+    run_transaction(reopen_month, book.coop, YEAR, 12, "Koreksi tahun lalu", pengurus)
+    run_transaction(reopen_month, book.coop, YEAR, 3, "Koreksi listrik Maret", pengurus)
+    spend(book, "612100", 30_000, date(YEAR, 3, 31))
+    rows = {r.item.key: r for r in checklist(book.coop, YEAR, 3)}
+    assert not rows["year_end"].passed  # the year must be closed again first
+    run_transaction(close_year, book.coop, YEAR, book.user)
+    assert {r.item.key: r for r in checklist(book.coop, YEAR, 3)}["year_end"].passed
+    assert -balances(book.coop, as_of=date(YEAR + 1, 1, 1))["315200"] == shu_of(
+        book.coop, date(YEAR, 1, 1), date(YEAR, 12, 31)
+    )
+
+
+def test_after_the_shu_is_shared_the_year_stays_closed(ctx):
+    from outlet_pos.core.ledger.periods import close_month, reopen_month
+    from outlet_pos.core.shu.services import distribute
+
+    book = build_book("Koperasi Sudah RAT")
+    sell(book, 10, date(YEAR, 3, 5), member=book.members[0])
+    run_transaction(close_year, book.coop, YEAR, book.user)
+    run_transaction(distribute, book.coop, YEAR, date(YEAR + 1, 3, 1), "01/RAT", book.user)
+    pengurus = make_user(f"pr{book.coop.id}", "pengurus", book.coop)
+    run_transaction(close_month, book.coop, YEAR, 6, book.user)
+    with pytest.raises(DomainError, match="sudah dibagikan"):
+        run_transaction(reopen_month, book.coop, YEAR, 6, "Koreksi setelah RAT", pengurus)
+    spend(book, "612100", 10_000, date(YEAR, 12, 31))  # December is still open
+    with pytest.raises(DomainError, match="sudah dibagikan"):
+        run_transaction(close_year, book.coop, YEAR, book.user)
+
+
+def test_an_account_added_outside_the_standard_ranges_still_ties(ctx):
+    from outlet_pos.core.ledger.models import Account
+    from outlet_pos.core.ledger.services import add_account
+
+    coop = make_coop("Koperasi Investasi")
+    user = make_user(f"inv{coop.id}", "bendahara", coop)
+    parent = db.session.scalar(
+        select(Account).where(Account.cooperative_id == coop.id, Account.code == "100000")
+    )
+    run_transaction(add_account, coop, parent, "131000", "Investasi jangka panjang", user)
+    run_transaction(
+        post, coop, date(YEAR, 2, 1), "Penyertaan", [("131000", 1_000, 0), ("312100", 0, 1_000)],
+        source="manual",
+    )  # fmt: skip
+    bs = balance_sheet(coop, date(YEAR, 12, 31))
+    assert bs.checks["seimbang"]
+    assert any(s.title == "Aset lainnya" and s.total.amount == 1_000 for s in bs.sections)

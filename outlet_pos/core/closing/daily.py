@@ -7,14 +7,16 @@ the treasurer's signature on the day, with a snapshot for the record.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import func, select
 
 from outlet_pos.core.audit import record
 from outlet_pos.core.closing.models import DailyClose
+from outlet_pos.core.db import lock_for_update
 from outlet_pos.core.errors import DomainError, ValidationError
 from outlet_pos.core.ledger.models import SOURCE_LABELS, Account, JournalEntry, JournalLine
+from outlet_pos.core.ledger.snapshots import movement
 from outlet_pos.core.sales.models import Shift
 from outlet_pos.core.tenancy import Cooperative
 from outlet_pos.extensions import db
@@ -54,15 +56,8 @@ def day_summary(coop: Cooperative, day: date) -> DaySummary:
             .order_by(Shift.id)
         )
     )
-    out.opening = int(
-        db.session.scalar(
-            select(func.coalesce(func.sum(JournalLine.debit - JournalLine.credit), 0)).where(
-                JournalLine.cooperative_id == coop.id,
-                JournalLine.account_id == kas_id,
-                JournalLine.entry_date < day,
-            )
-        )
-    )
+    # Closed months from their snapshots, the rest from the lines.
+    out.opening = int(movement(coop.id, None, day - timedelta(days=1)).get(kas_id, 0))
     rows = db.session.execute(
         select(JournalEntry.source, func.sum(JournalLine.debit), func.sum(JournalLine.credit))
         .join(JournalEntry, JournalEntry.id == JournalLine.entry_id)
@@ -94,6 +89,10 @@ def close_day(coop: Cooperative, day: date, user, note: str = "") -> DailyClose:
     if day > coop.today():
         raise ValidationError("Hari yang belum berjalan tidak dapat ditutup.", field="day")
     note = (note or "").strip()
+    # Two treasurers closing the same day queue here; the second sees the first's close.
+    db.session.execute(
+        lock_for_update(select(Cooperative.id).where(Cooperative.id == coop.id))
+    ).scalar_one()
     summary = day_summary(coop, day)
     if summary.closed is not None:
         raise DomainError("Hari ini sudah ditutup.")

@@ -161,17 +161,22 @@ def _stock_counted(coop: Cooperative, year: int, month: int) -> ItemResult:
 
 
 def _year_closed(coop: Cooperative, year: int, month: int) -> ItemResult:
-    from outlet_pos.core.closing.year_end import fiscal_bounds, is_year_closed
+    from outlet_pos.core.closing.year_end import fiscal_bounds, is_year_closed, year_close_of
 
     start = coop.fiscal_year_start_month or 1
     fy = year if month >= start else year - 1
     _first, last = fiscal_bounds(coop, fy)
-    if (last.year, last.month) != (year, month):
+    # The year's last month needs the close; any month of a year already closed needs the
+    # close to be whole again (a month reopened for a correction).
+    if (last.year, last.month) != (year, month) and year_close_of(coop, fy) is None:
         return ItemResult(True, "Bukan akhir tahun buku", applies=False)
     if is_year_closed(coop, fy):
         return ItemResult(True, f"Tahun buku {fy} sudah ditutup")
     return ItemResult(
-        False, f"Tutup tahun buku {fy} belum dilakukan", "bendahara.year_close", {"year": fy}
+        False,
+        f"Tutup tahun buku {fy} belum dilakukan atau perlu diulang setelah koreksi",
+        "bendahara.year_close",
+        {"year": fy},
     )
 
 

@@ -90,6 +90,17 @@ def close_year(coop: Cooperative, year: int, user) -> YearCloseResult:
     balances = _open_balances(coop, first, last)
     if existing is not None and not balances:
         return YearCloseResult(existing, False, existing.shu_amount)
+    if existing is not None:
+        from outlet_pos.core.shu.models import ShuDistribution
+
+        if db.session.scalar(
+            select(ShuDistribution.id).where(
+                ShuDistribution.cooperative_id == coop.id, ShuDistribution.year == year
+            )
+        ):
+            raise DomainError(
+                f"SHU tahun buku {year} sudah dibagikan; koreksi dibukukan di tahun berjalan."
+            )
 
     shu = -sum(v for _code, _unit, v in balances)  # credit balances are revenue: positive SHU
     lines = [

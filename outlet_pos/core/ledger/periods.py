@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import calendar
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import select
 
@@ -67,6 +67,7 @@ def reopen_month(coop: Cooperative, year: int, month: int, reason: str, user) ->
     period = _period(coop, year, month)
     if not period.closed:
         raise DomainError(f"Periode {period.label} tidak dalam keadaan tertutup.")
+    _guard_closed_year(coop, year, month)
     period.closed = False
     period.closed_at = None
     period.closed_by_id = None
@@ -76,6 +77,43 @@ def reopen_month(coop: Cooperative, year: int, month: int, reason: str, user) ->
     )
     db.session.flush()
     return period
+
+
+def _guard_closed_year(coop: Cooperative, year: int, month: int) -> None:
+    """A month of a closed fiscal year reopens only if the year can be closed again: its SHU
+    not yet shared out (after the RAT, corrections belong to the current year), and the months
+    the re-close posts into — the year's last month and the next year's first — open."""
+    from outlet_pos.core.closing.year_end import fiscal_bounds, year_close_of
+    from outlet_pos.core.shu.models import ShuDistribution
+
+    start = coop.fiscal_year_start_month or 1
+    fy = year if month >= start else year - 1
+    if year_close_of(coop, fy) is None:
+        return
+    if db.session.scalar(
+        select(ShuDistribution.id).where(
+            ShuDistribution.cooperative_id == coop.id, ShuDistribution.year == fy
+        )
+    ):
+        raise DomainError(
+            f"SHU tahun buku {fy} sudah dibagikan menurut keputusan RAT; koreksi dibukukan "
+            "di tahun berjalan, bulan itu tidak dibuka kembali."
+        )
+    first, last = fiscal_bounds(coop, fy)
+    next_first = last + timedelta(days=1)
+    for y, m in ((last.year, last.month), (next_first.year, next_first.month)):
+        if (y, m) == (year, month):
+            continue
+        closed = db.session.scalar(
+            select(Period.closed).where(
+                Period.cooperative_id == coop.id, Period.year == y, Period.month == m
+            )
+        )
+        if closed:
+            raise DomainError(
+                f"Tahun buku {fy} sudah ditutup: buka kembali {MONTHS_ID[m - 1]} {y} lebih dulu, "
+                "agar tutup tahun dapat diulang setelah koreksi."
+            )
 
 
 def periods_overview(coop: Cooperative) -> list[dict]:

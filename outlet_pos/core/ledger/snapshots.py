@@ -166,9 +166,25 @@ def _snapshot_sums(coop_id: int, months: list[tuple[int, int]], by_unit: bool, c
 def movement(coop_id: int, lo: date | None, hi: date, *, by_unit: bool = False) -> dict:
     """debit - credit per account id (or (account id, unit id)) for lines dated lo..hi."""
     lo = lo or EPOCH
-    out: dict = defaultdict(int)
     if hi < lo:
-        return out
+        return defaultdict(int)
+    return _consistent(coop_id, lambda: _movement(coop_id, lo, hi, by_unit))
+
+
+def _consistent(coop_id: int, compute):
+    """Run ``compute`` until the set of closed months did not change while it ran. On
+    PostgreSQL (READ COMMITTED) each statement sees the latest commit: a month reopened between
+    reading which months are covered and reading their totals would otherwise be lost."""
+    for _ in range(5):
+        before = _covered(coop_id)
+        result = compute()
+        if _covered(coop_id) == before:
+            return result
+    return compute()
+
+
+def _movement(coop_id: int, lo: date, hi: date, by_unit: bool) -> dict:
+    out: dict = defaultdict(int)
     months, segments = _split(coop_id, lo, hi)
     for row in _snapshot_sums(coop_id, months, by_unit, "movement"):
         out[tuple(row[:-1]) if by_unit else row[0]] += int(row[-1])
@@ -181,6 +197,10 @@ def movement(coop_id: int, lo: date | None, hi: date, *, by_unit: bool = False) 
 
 def cash_counter_movement(coop_id: int, lo: date, hi: date) -> dict[int, int]:
     """credit - debit per non-cash account of entries touching cash, lines dated lo..hi."""
+    return _consistent(coop_id, lambda: _cash_counter_movement(coop_id, lo, hi))
+
+
+def _cash_counter_movement(coop_id: int, lo: date, hi: date) -> dict[int, int]:
     out: dict[int, int] = defaultdict(int)
     months, segments = _split(coop_id, lo, hi)
     for account_id, amount in _snapshot_sums(coop_id, months, False, "cash_counter"):

@@ -19,7 +19,7 @@ from datetime import date
 from sqlalchemy import func, select
 
 from outlet_pos.core.audit import record
-from outlet_pos.core.closing.year_end import fiscal_bounds, year_close_of
+from outlet_pos.core.closing.year_end import fiscal_bounds, is_year_closed, year_close_of
 from outlet_pos.core.db import lock_for_update
 from outlet_pos.core.errors import DomainError, ValidationError
 from outlet_pos.core.ledger.models import JournalLine
@@ -49,6 +49,10 @@ def simulation_for(coop: Cooperative, year: int) -> Simulation:
     closed = year_close_of(coop, year)
     if closed is None:
         raise DomainError(f"Tahun buku {year} belum ditutup; tutup tahun dahulu.")
+    if not is_year_closed(coop, year):
+        raise DomainError(
+            f"Ada jurnal baru di tahun buku {year} setelah ditutup; ulangi tutup tahun dahulu."
+        )
     first, last = fiscal_bounds(coop, year)
     return simulate(coop, year, closed.shu_amount, first, last)
 
@@ -170,6 +174,8 @@ def pay_cash(coop: Cooperative, share_id: int, user, shift, day: date | None = N
     if expected_cash(shift) < share.total:
         raise DomainError("Uang di laci kasir tidak cukup untuk membayar SHU ini.")
     day = day or coop.today()
+    if not share.distribution.rat_date <= day <= coop.today():
+        raise ValidationError("Tanggal bayar harus antara tanggal RAT dan hari ini.", field="day")
     entry = post(
         coop,
         day,

@@ -155,13 +155,26 @@ def _flip(account: Account, signed: int) -> int:
 # --- neraca ----------------------------------------------------------------------------------
 
 BALANCE_GROUPS = [
-    ("ASET", [("11", "Aset lancar"), ("12", "Aset tidak lancar (aset tetap)")]),
+    (
+        "ASET",
+        [("11", "Aset lancar"), ("12", "Aset tidak lancar (aset tetap)"), ("1", "Aset lainnya")],
+    ),
     (
         "LIABILITAS",
-        [("21", "Liabilitas jangka pendek"), ("22", "Liabilitas jangka panjang")],
+        [
+            ("21", "Liabilitas jangka pendek"),
+            ("22", "Liabilitas jangka panjang"),
+            ("2", "Liabilitas lainnya"),
+        ],
     ),
     ("EKUITAS", [("3", "Ekuitas")]),
 ]
+
+
+def _group_of(code: str, groups: list[tuple[str, str]]) -> str | None:
+    """The first (most specific) prefix of ``groups`` the code falls in: an account a
+    cooperative adds outside the standard ranges (e.g. 131000) still lands in its class."""
+    return next((prefix for prefix, _title in groups if code.startswith(prefix)), None)
 
 
 def balance_sheet(coop: Cooperative, as_of: date, prior_as_of: date | None = None) -> Statement:
@@ -184,7 +197,11 @@ def balance_sheet(coop: Cooperative, as_of: date, prior_as_of: date | None = Non
         for prefix, title in groups:
             section = Section(title)
             ids = sorted(
-                (aid for aid in set(now) | set(then) if accounts[aid].code.startswith(prefix)),
+                (
+                    aid
+                    for aid in set(now) | set(then)
+                    if _group_of(accounts[aid].code, groups) == prefix
+                ),
                 key=lambda aid: accounts[aid].code,
             )
             for aid in ids:
@@ -295,9 +312,8 @@ def income_statement(
     before_tax = _combine("SHU sebelum pajak", gross, results["6"], -1)
     after_tax = _combine("SHU setelah pajak (SHU tahun berjalan)", before_tax, results["7"], -1)
     st.grand = [gross, before_tax, after_tax]
-    st.checks["kolom unit = jumlah"] = all(
-        sum(ln.by_unit.values()) == ln.amount for s in st.sections for ln in s.lines
-    )
+    # Cross-check against an aggregate without the unit grouping (and its NULL units).
+    st.checks["kolom unit = jumlah"] = after_tax.amount == shu_of(coop, date_from, date_to)
     return st
 
 

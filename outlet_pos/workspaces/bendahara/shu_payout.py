@@ -34,8 +34,8 @@ def pay_into_sukarela(coop: Cooperative, share_id: int, user, day: date | None =
             "bukan ke simpanan sukarela."
         )
     day = day or coop.today()
-    if day > coop.today():
-        raise ValidationError("Tanggal tidak boleh setelah hari ini.", field="day")
+    if not share.distribution.rat_date <= day <= coop.today():
+        raise ValidationError("Tanggal bayar harus antara tanggal RAT dan hari ini.", field="day")
     year = share.distribution.year
     account = account_for(coop, member, "sukarela")
     txns = apply_moves(
