@@ -24,8 +24,10 @@ def test_init_creates_the_first_admin_once(app, runner):
 
 
 def test_demo_builds_a_cooperative_whose_books_verify(app, runner, client, login):
+    from tests.demo_pupuk_checks import check_demo_kiosk
+
     result = runner.invoke(
-        args=["demo", "--no-serve", "--days", "7", "--password", "Demo-Sukamaju-2025"]
+        args=["demo", "--no-serve", "--days", "20", "--password", "Demo-Sukamaju-2025"]
     )
     assert result.exit_code == 0, result.output
     assert "Koperasi Desa Merah Putih Sukamaju" in result.output
@@ -44,6 +46,8 @@ def test_demo_builds_a_cooperative_whose_books_verify(app, runner, client, login
     verify = runner.invoke(args=["verify"])
     assert verify.exit_code == 0, verify.output
     assert "Semua pemeriksaan lulus" in verify.output
+    assert "Pupuk ditebus = catatan penebusan per alokasi" in verify.output
+    check_demo_kiosk(app)
     login(client, "bendahara", "Demo-Sukamaju-2025")
     page = client.get("/pembukuan/neraca-saldo").get_data(as_text=True)
     assert "Saldo awal" in page or "Kas" in page

@@ -1,4 +1,4 @@
-"""The demo's fertilizer kiosk: 40 farmers in four groups with this season's allocations,
+"""Checks of the demo's fertilizer kiosk: 40 farmers in four groups with this season's allocations,
 redemptions through the counter (some by proxy), and books that verify."""
 
 from __future__ import annotations
@@ -15,14 +15,9 @@ from outlet_pos.units.pupuk import services
 from outlet_pos.units.pupuk.models import Allocation, Farmer, Redemption
 
 
-def test_demo_has_farmers_allocations_and_redemptions(app, runner):
-    result = runner.invoke(
-        args=["demo", "--no-serve", "--days", "20", "--password", "Demo-Sukamaju-2025"]
-    )
-    assert result.exit_code == 0, result.output
-    verify = runner.invoke(args=["verify"])
-    assert verify.exit_code == 0, verify.output
-    assert "Pupuk ditebus = catatan penebusan per alokasi" in verify.output
+def check_demo_kiosk(app) -> None:
+    """Called from the CLI's demo test (tests/test_cli.py), which builds the demo once: a
+    demo build costs a minute on PostgreSQL."""
     with app.app_context():
         coop = db.session.scalar(select(Cooperative))
         season = services.season_of(coop.today() - timedelta(days=1))
