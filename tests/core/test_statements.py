@@ -38,6 +38,14 @@ def assert_ties(coop, first: date, last: date) -> None:
     for section in phu.sections:
         for line in section.lines:
             assert sum(line.by_unit.values()) == line.amount
+    # Each unit's column equals that unit's own ledger movement (closing entries aside).
+    for unit, _name in phu.units:
+        if unit is None:
+            continue
+        moved = balances(coop, date_from=first, period=None, unit=unit, as_of=last)
+        closed = _closing_movement(coop, first, last, unit)
+        expected = -sum(v - closed.get(code, 0) for code, v in moved.items() if code[0] in "4567")
+        assert phu.grand[-1].by_unit.get(unit, 0) == expected
     cf = cash_flow(coop, first, last)
     assert all(cf.checks.values()), "arus kas berakhir di saldo kas"
     cash = sum(v for code, v in balances(coop, as_of=last).items() if code[:3] in ("111", "112"))
@@ -45,6 +53,25 @@ def assert_ties(coop, first: date, last: date) -> None:
     eq = equity_changes(coop, first, last)
     assert all(eq.checks.values()), "perubahan ekuitas = ekuitas di neraca"
     assert phu.grand[-1].amount == shu_of(coop, first, last)
+
+
+def _closing_movement(coop, first: date, last: date, unit_id: int) -> dict[str, int]:
+    from outlet_pos.core.ledger.models import Account, JournalLine
+
+    rows = db.session.execute(
+        select(Account.code, func.sum(JournalLine.debit - JournalLine.credit))
+        .join(Account, Account.id == JournalLine.account_id)
+        .join(JournalEntry, JournalEntry.id == JournalLine.entry_id)
+        .where(
+            JournalLine.cooperative_id == coop.id,
+            JournalLine.unit_id == unit_id,
+            JournalEntry.source == "closing",
+            JournalLine.entry_date >= first,
+            JournalLine.entry_date <= last,
+        )
+        .group_by(Account.code)
+    )
+    return {code: int(v) for code, v in rows}
 
 
 def shu_current(coop, day: date) -> int:

@@ -64,7 +64,7 @@ def _open_balances(coop: Cooperative, first: date, last: date) -> list[tuple[str
             )
         )
     }
-    sums = movement(coop.id, first, last, by_unit=True)
+    sums = movement(coop.id, first, last, by_unit=True, accounts=list(accounts))
     rows = [
         (accounts[account_id], unit_id, int(v))
         for (account_id, unit_id), v in sums.items()

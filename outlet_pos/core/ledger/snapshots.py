@@ -163,12 +163,20 @@ def _snapshot_sums(coop_id: int, months: list[tuple[int, int]], by_unit: bool, c
     ).all()
 
 
-def movement(coop_id: int, lo: date | None, hi: date, *, by_unit: bool = False) -> dict:
-    """debit - credit per account id (or (account id, unit id)) for lines dated lo..hi."""
+def movement(
+    coop_id: int,
+    lo: date | None,
+    hi: date,
+    *,
+    by_unit: bool = False,
+    accounts: list[int] | None = None,
+) -> dict:
+    """debit - credit per account id (or (account id, unit id)) for lines dated lo..hi;
+    ``accounts`` limits the lines read (an income statement needs only revenue and costs)."""
     lo = lo or EPOCH
     if hi < lo:
         return defaultdict(int)
-    return _consistent(coop_id, lambda: _movement(coop_id, lo, hi, by_unit))
+    return _consistent(coop_id, lambda: _movement(coop_id, lo, hi, by_unit, accounts))
 
 
 def _consistent(coop_id: int, compute):
@@ -183,12 +191,14 @@ def _consistent(coop_id: int, compute):
     return compute()
 
 
-def _movement(coop_id: int, lo: date, hi: date, by_unit: bool) -> dict:
+def _movement(coop_id: int, lo: date, hi: date, by_unit: bool, accounts: list[int] | None) -> dict:
     out: dict = defaultdict(int)
     months, segments = _split(coop_id, lo, hi)
+    wanted = set(accounts) if accounts is not None else None
     for row in _snapshot_sums(coop_id, months, by_unit, "movement"):
-        out[tuple(row[:-1]) if by_unit else row[0]] += int(row[-1])
-    ids = account_ids(coop_id) if segments else []
+        if wanted is None or row[0] in wanted:
+            out[tuple(row[:-1]) if by_unit else row[0]] += int(row[-1])
+    ids = (accounts if accounts is not None else account_ids(coop_id)) if segments else []
     for seg_lo, seg_hi in segments:
         for key, (debit, credit) in _line_sums(coop_id, ids, seg_lo, seg_hi, by_unit).items():
             out[key] += debit - credit
