@@ -182,20 +182,27 @@ def _row(values: Sequence[object], layout: _Layout, bold: bool) -> tuple[list[ob
     return cells, content + 2 * PAD_Y
 
 
-def _base_commands(layout: _Layout) -> list[tuple]:
-    commands: list[tuple] = [
-        ("FONT", (0, 0), (-1, -1), FONT, CELL_SIZE, CELL_LEADING),
+def header_commands(size: float = CELL_SIZE) -> list[tuple]:
+    """The table look every report shares: cell padding, a grey bold header between rules."""
+    return [
+        ("FONT", (0, 0), (-1, -1), FONT, size, CELL_LEADING),
         ("TEXTCOLOR", (0, 0), (-1, -1), INK),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LEFTPADDING", (0, 0), (-1, -1), PAD_X),
         ("RIGHTPADDING", (0, 0), (-1, -1), PAD_X),
         ("TOPPADDING", (0, 0), (-1, -1), PAD_Y),
         ("BOTTOMPADDING", (0, 0), (-1, -1), PAD_Y),
-        ("FONT", (0, 0), (-1, 0), FONT_BOLD, CELL_SIZE, CELL_LEADING),
+        ("FONT", (0, 0), (-1, 0), FONT_BOLD, size, CELL_LEADING),
         ("BACKGROUND", (0, 0), (-1, 0), HEAD_BG),
         ("VALIGN", (0, 0), (-1, 0), "BOTTOM"),
         ("LINEABOVE", (0, 0), (-1, 0), 0.8, INK),
         ("LINEBELOW", (0, 0), (-1, 0), 0.8, INK),
+    ]
+
+
+def _base_commands(layout: _Layout) -> list[tuple]:
+    commands: list[tuple] = [
+        *header_commands(),
         ("LINEBELOW", (0, -1), (-1, -1), 0.8, INK),
     ]
     for index, align in enumerate(layout.aligns):

@@ -67,6 +67,7 @@ from outlet_pos.core.documents.report import (
     _PagedTable,
     _row,
     _style,
+    header_commands,
 )
 from outlet_pos.core.statements.financial import BALANCE_GROUPS, Line, Statement
 from outlet_pos.formatting import tanggal
@@ -359,18 +360,7 @@ def statement_flowables(table: StatementTable, usable: float) -> list[Flowable]:
     ]
     data: list[list[object]] = [header]
     commands: list[tuple] = [
-        ("FONT", (0, 0), (-1, -1), FONT, size, CELL_LEADING),
-        ("TEXTCOLOR", (0, 0), (-1, -1), INK),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LEFTPADDING", (0, 0), (-1, -1), PAD_X),
-        ("RIGHTPADDING", (0, 0), (-1, -1), PAD_X),
-        ("TOPPADDING", (0, 0), (-1, -1), PAD_Y),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), PAD_Y),
-        ("FONT", (0, 0), (-1, 0), FONT_BOLD, size, CELL_LEADING),
-        ("BACKGROUND", (0, 0), (-1, 0), HEAD_BG),
-        ("VALIGN", (0, 0), (-1, 0), "BOTTOM"),
-        ("LINEABOVE", (0, 0), (-1, 0), 0.8, INK),
-        ("LINEBELOW", (0, 0), (-1, 0), 0.8, INK),
+        *header_commands(size),
         ("ALIGN", (first_amount, 0), (-1, -1), "RIGHT"),
     ]
     if table.with_notes:

@@ -16,7 +16,8 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from outlet_pos.core.documents.report import ACCENT, FONT, FONT_BOLD, INK, MUTED, RULE
+from outlet_pos.core.documents.report import ACCENT, FONT_BOLD, INK, MUTED, RULE
+from outlet_pos.core.documents.slips import ADDR, LABEL, NAME, TITLE, VALUE, slip_style
 from outlet_pos.money import format_rupiah, terbilang
 
 
@@ -39,18 +40,15 @@ class VoucherData:
     printed: str = ""  # "Dicetak 21 Okt 2025 09:15 WITA oleh Siti"
 
 
-def _style(name, font=FONT, size=9.0, leading=11.5, color=INK, align=0) -> ParagraphStyle:
-    return ParagraphStyle(
-        name, fontName=font, fontSize=size, leading=leading, textColor=color, alignment=align
-    )
+_style = slip_style
 
 
-_NAME = _style("name", FONT_BOLD, 12, 14)
-_ADDR = _style("addr", size=8, leading=10, color=MUTED)
-_TITLE = _style("title", FONT_BOLD, 13, 16, ACCENT, align=2)
+_NAME = NAME
+_ADDR = ADDR
+_TITLE = TITLE
 _NUM = _style("num", size=9, leading=11, align=2)
-_LABEL = _style("label", size=8.5, leading=11, color=MUTED)
-_VALUE = _style("value", size=9.5, leading=12)
+_LABEL = LABEL
+_VALUE = VALUE
 _AMOUNT = _style("amount", FONT_BOLD, 14, 17)
 _WORDS = _style("words", "Helvetica-Oblique", 9.5, 12)
 _SIGN = _style("sign", size=8.5, leading=10.5, align=1)

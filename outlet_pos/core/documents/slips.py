@@ -1,0 +1,21 @@
+"""Paragraph styles shared by the half-page documents (expense vouchers, SHU slips): the
+cooperative's name and address, a red title, labels and values, right-aligned amounts."""
+
+from __future__ import annotations
+
+from reportlab.lib.styles import ParagraphStyle
+
+from outlet_pos.core.documents.report import ACCENT, FONT, FONT_BOLD, INK, MUTED
+
+
+def slip_style(name, font=FONT, size=9.0, leading=11.5, color=INK, align=0) -> ParagraphStyle:
+    return ParagraphStyle(
+        name, fontName=font, fontSize=size, leading=leading, textColor=color, alignment=align
+    )
+
+
+NAME = slip_style("name", FONT_BOLD, 12, 14)
+ADDR = slip_style("addr", size=8, leading=10, color=MUTED)
+TITLE = slip_style("title", FONT_BOLD, 13, 16, ACCENT, align=2)
+LABEL = slip_style("label", size=8.5, leading=11, color=MUTED)
+VALUE = slip_style("value", size=9.5, leading=12)
