@@ -9,16 +9,22 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
-from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
-from reportlab.lib.pagesizes import A5, landscape
-from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Spacer, Table, TableStyle
 
 from outlet_pos.core.documents.report import ACCENT, FONT_BOLD, INK, MUTED, RULE
-from outlet_pos.core.documents.slips import ADDR, LABEL, NAME, TITLE, VALUE, slip_style
+from outlet_pos.core.documents.slips import (
+    ADDR,
+    LABEL,
+    NAME,
+    TITLE,
+    VALUE,
+    half_page,
+    para,
+    slip_style,
+)
 from outlet_pos.money import format_rupiah, terbilang
 
 
@@ -59,8 +65,7 @@ _SIGN = _style("sign", size=8.5, leading=10.5, align=1)
 _SMALL = _style("small", size=7, leading=9, color=MUTED)
 
 
-def _p(text: str, style: ParagraphStyle) -> Paragraph:
-    return Paragraph(escape(text or "").replace("\n", "<br/>"), style)
+_p = para
 
 
 def _plain_number(value: int) -> str:
@@ -69,19 +74,7 @@ def _plain_number(value: int) -> str:
 
 def render_shu_slip(s: ShuSlipData) -> bytes:
     buffer = io.BytesIO()
-    page = landscape(A5)
-    margin = 10 * mm
-    doc = SimpleDocTemplate(
-        buffer,
-        pagesize=page,
-        leftMargin=margin,
-        rightMargin=margin,
-        topMargin=margin,
-        bottomMargin=margin,
-        title=f"Slip SHU {s.year} {s.member_number}",
-        author=s.coop_name,
-    )
-    width = page[0] - 2 * margin
+    doc, width = half_page(buffer, f"Slip SHU {s.year} {s.member_number}", s.coop_name)
     head = Table(
         [[[_p(s.coop_name, _NAME), _p(s.coop_address, _ADDR)],
           [_p("SLIP SHU ANGGOTA", _TITLE), _p(f"Tahun buku {s.year}", _SUB),

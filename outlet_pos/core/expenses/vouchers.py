@@ -8,16 +8,22 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
-from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
-from reportlab.lib.pagesizes import A5, landscape
-from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Spacer, Table, TableStyle
 
 from outlet_pos.core.documents.report import ACCENT, FONT_BOLD, INK, MUTED, RULE
-from outlet_pos.core.documents.slips import ADDR, LABEL, NAME, TITLE, VALUE, slip_style
+from outlet_pos.core.documents.slips import (
+    ADDR,
+    LABEL,
+    NAME,
+    TITLE,
+    VALUE,
+    half_page,
+    para,
+    slip_style,
+)
 from outlet_pos.money import format_rupiah, terbilang
 
 
@@ -56,25 +62,12 @@ _SMALL = _style("small", size=7, leading=9, color=MUTED)
 _VOID = _style("void", FONT_BOLD, 10, 12, ACCENT)
 
 
-def _p(text: str, style: ParagraphStyle) -> Paragraph:
-    return Paragraph(escape(text or "").replace("\n", "<br/>"), style)
+_p = para
 
 
 def render_voucher(v: VoucherData) -> bytes:
     buffer = io.BytesIO()
-    page = landscape(A5)
-    margin = 10 * mm
-    doc = SimpleDocTemplate(
-        buffer,
-        pagesize=page,
-        leftMargin=margin,
-        rightMargin=margin,
-        topMargin=margin,
-        bottomMargin=margin,
-        title=f"{v.number}",
-        author=v.coop_name,
-    )
-    width = page[0] - 2 * margin
+    doc, width = half_page(buffer, f"{v.number}", v.coop_name)
     income = v.kind == "income"
     title = "BUKTI KAS MASUK" if income else "BUKTI KAS KELUAR"
     head = Table(
