@@ -64,6 +64,8 @@ def build_app(config: dict[str, Any] | None = None) -> Flask:
     from outlet_pos.workspaces.bendahara import bp as bendahara_bp
     from outlet_pos.workspaces.kasir import bp as kasir_bp
     from outlet_pos.workspaces.laporan import bp as laporan_bp
+    from outlet_pos.workspaces.pendamping import bp as pendamping_bp
+    from outlet_pos.workspaces.rencana import bp as rencana_bp
 
     app.register_blueprint(shell_bp)
     app.register_blueprint(bendahara_bp)
@@ -74,6 +76,8 @@ def build_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(simpin_bp)
     app.register_blueprint(pupuk_bp)
     app.register_blueprint(api_bp)
+    app.register_blueprint(pendamping_bp)
+    app.register_blueprint(rencana_bp)
 
     from outlet_pos.cli import register_commands
 

@@ -6,6 +6,7 @@ from outlet_pos.core.audit import AuditEvent
 from outlet_pos.core.banking import models as _banking_models  # noqa: F401
 from outlet_pos.core.closing import models as _closing_models  # noqa: F401
 from outlet_pos.core.expenses import models as _expense_models  # noqa: F401
+from outlet_pos.core.health import models as _health_models  # noqa: F401
 from outlet_pos.core.inventory.counting_models import StockCount, StockCountLine
 from outlet_pos.core.inventory.models import (
     Batch,
@@ -18,7 +19,10 @@ from outlet_pos.core.inventory.models import (
     StockMove,
 )
 from outlet_pos.core.ledger.models import Account, JournalEntry, JournalLine, Period
+from outlet_pos.core.mentoring import models as _mentor_models  # noqa: F401
+from outlet_pos.core.mentoring import visit_models as _visit_models  # noqa: F401
 from outlet_pos.core.parties import Member
+from outlet_pos.core.plans import models as _plan_models  # noqa: F401
 from outlet_pos.core.purchasing.models import (
     GoodsReceipt,
     GoodsReceiptLine,

@@ -75,7 +75,19 @@ def _wipe(app) -> None:
         tables = [t.name for t in reversed(db.metadata.sorted_tables)]
         with db.engine.begin() as conn:
             if conn.dialect.name == "postgresql":
-                conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+                # DELETE with foreign-key triggers off, then every sequence back to 1: the
+                # same result as TRUNCATE ... RESTART IDENTITY, about ten times cheaper on the
+                # small tables a test leaves (TRUNCATE makes new files for every table).
+                conn.execute(text("SET LOCAL session_replication_role = replica"))
+                for name in tables:
+                    conn.execute(text(f'DELETE FROM "{name}"'))
+                conn.execute(
+                    text(
+                        "SELECT setval(c.oid, 1, false) FROM pg_class c "
+                        "JOIN pg_namespace n ON n.oid = c.relnamespace "
+                        "WHERE c.relkind = 'S' AND n.nspname = current_schema()"
+                    )
+                )
             else:
                 for name in tables:
                     conn.execute(text(f'DELETE FROM "{name}"'))

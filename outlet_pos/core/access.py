@@ -87,8 +87,23 @@ PERMISSIONS: dict[str, set[str]] = {
     "asset.manage": {"admin", "pengurus", "bendahara"},
     "shu.manage": {"admin", "pengurus", "bendahara"},
     "shu.pay": {"admin", "pengurus", "bendahara", "kasir"},
+    # The mentor (pendamping): reads the books of the cooperatives they coach, assesses their
+    # health and records visits, but posts nothing. Pengurus see the visit notes and the
+    # assessments, follow up the actions, and own the business plan.
+    "mentor.portfolio": {"admin", "pendamping"},  # held across cooperatives, see User.can
+    "mentor.view": {"admin", "pendamping"},
+    "health.view": {"admin", "pengurus", "pengawas", "pendamping"},
+    "health.assess": {"admin", "pendamping"},
+    "mentoring.view": {"admin", "pengurus", "bendahara", "pengawas", "pendamping"},
+    "mentoring.manage": {"admin", "pendamping"},
+    "mentoring.follow_up": {"admin", "pengurus", "pendamping"},
+    "plan.view": {"admin", "pengurus", "bendahara", "pengawas", "pendamping"},
+    "plan.manage": {"admin", "pengurus"},
     "admin.manage": {"admin"},
 }
+
+# Permissions held by coaching anywhere, not by a role in the current cooperative.
+CROSS_COOPERATIVE = {"mentor.portfolio"}
 
 PUBLIC = "public"
 LOGIN_ONLY = "login"
@@ -150,7 +165,17 @@ class User(UserMixin, db.Model):
             seen.setdefault(m.cooperative_id, m.cooperative)
         return sorted(seen.values(), key=lambda c: c.name)
 
+    def mentored(self) -> list[Cooperative]:
+        """The cooperatives this user coaches (every one, for an admin)."""
+        if self.is_admin:
+            return self.cooperatives()
+        seen = {m.cooperative_id: m.cooperative for m in self.memberships if m.role == "pendamping"}
+        return sorted(seen.values(), key=lambda c: c.name)
+
     def can(self, permission: str, coop: Cooperative | None = None) -> bool:
+        if permission in CROSS_COOPERATIVE:
+            # The portfolio spans every cooperative the user coaches, whichever one is open.
+            return bool(self.mentored())
         coop = coop if coop is not None else getattr(g, "cooperative", None)
         allowed = PERMISSIONS.get(permission, set())
         return bool(self.roles_in(coop) & allowed)

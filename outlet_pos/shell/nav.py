@@ -90,6 +90,16 @@ NAV = [
         ],
     },
     {
+        "title": _l("Pendampingan"),
+        "items": [
+            ("pendamping.portfolio", _l("Portofolio binaan"), "◉", "mentor.portfolio"),
+            ("pendamping.alert_settings", _l("Ambang peringatan"), "⚑", "mentor.portfolio"),
+            ("pendamping.health", _l("Penilaian kesehatan"), "✚", "health.view"),
+            ("pendamping.visits", _l("Catatan pendampingan"), "✎", "mentoring.view"),
+            ("rencana.plan", _l("Rencana bisnis"), "◎", "plan.view"),
+        ],
+    },
+    {
         "title": _l("Pengawasan"),
         "items": [
             ("shell.audit_log", _l("Jejak audit"), "◎", "audit.view"),
@@ -127,3 +137,4 @@ def nav_groups() -> list[dict]:
         if items:
             groups.append({"title": group["title"], "items": items})
     return groups
+

@@ -31,7 +31,11 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-quic",
 ]
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+# OUTLET_POS_ARTIFACTS lets two suites running side by side (.ci/run) keep their files apart.
+ARTIFACTS = Path(
+    os.environ.get("OUTLET_POS_ARTIFACTS")
+    or Path(__file__).resolve().parents[2] / "test-artifacts"
+)
 TIMEOUT_MS = 15_000
 
 

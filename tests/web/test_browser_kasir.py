@@ -38,7 +38,7 @@ ROOT = Path(__file__).resolve().parents[2]
 DOCS = (
     ROOT / "docs" / "screenshots"
     if os.environ.get("OUTLET_POS_UPDATE_DOCS") == "1"
-    else ROOT / "test-artifacts"
+    else ARTIFACTS
 )
 PDFTOPPM = "/usr/bin/pdftoppm"
 PDFTOTEXT = "/usr/bin/pdftotext"

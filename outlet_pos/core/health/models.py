@@ -1,0 +1,1 @@
+"""Stored health assessments (filled in by the health-assessment work)."""

@@ -1,0 +1,1 @@
+"""Business plan targets (filled in by the business-plan work)."""
