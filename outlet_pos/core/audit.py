@@ -112,6 +112,11 @@ ACTION_LABELS = {
     "shu.pay": "Pembayaran SHU anggota",
     "tax.post": "Pajak dibukukan",
     "tax.pay": "Setoran pajak",
+    "mentor.thresholds": "Ambang peringatan pendamping diubah",
+    "health.assess": "Penilaian kesehatan koperasi",
+    "mentoring.visit": "Catatan kunjungan pendampingan",
+    "mentoring.action": "Status tindak lanjut pendampingan",
+    "plan.save": "Rencana bisnis disimpan",
 }
 
 

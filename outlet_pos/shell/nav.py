@@ -97,6 +97,7 @@ NAV = [
             ("pendamping.health", _l("Penilaian kesehatan"), "✚", "health.view"),
             ("pendamping.visits", _l("Catatan pendampingan"), "✎", "mentoring.view"),
             ("rencana.plan", _l("Rencana bisnis"), "◎", "plan.view"),
+            ("pendamping.trends", _l("Grafik kinerja"), "▲", "sales.report"),
         ],
     },
     {

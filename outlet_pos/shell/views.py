@@ -76,6 +76,8 @@ def logout():
 def home():
     coop = g.cooperative
     if coop is None:
+        if not current_user.is_admin and current_user.mentored():
+            return redirect(url_for("pendamping.portfolio"))  # a mentor starts with all of theirs
         return redirect(url_for("shell.choose_cooperative"))
     from outlet_pos.workspaces.bendahara.queries import dashboard_figures
 
