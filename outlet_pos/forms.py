@@ -33,6 +33,9 @@ def panjang(max: int, min: int = -1) -> Length:
 opsional = Optional
 
 
+MIN_YEAR, MAX_YEAR = 1900, 2999
+
+
 class TanggalField(DateField):
     """A date typed as YYYY-MM-DD (the browser's date input) or DD/MM/YYYY."""
 
@@ -45,10 +48,16 @@ class TanggalField(DateField):
         raw = valuelist[0].strip()[:20]
         for fmt in self.FORMATS:
             try:
-                self.data = datetime.strptime(raw, fmt).date()
-                return
+                parsed = datetime.strptime(raw, fmt).date()
             except ValueError:
                 continue
+            if not MIN_YEAR <= parsed.year <= MAX_YEAR:
+                # Year 0001 parses, but a year before it or a twelve-month window around it
+                # does not exist; no cooperative's book reaches that far either way.
+                self.data = None
+                raise ValueError(f"Tahun harus antara {MIN_YEAR} dan {MAX_YEAR}.")
+            self.data = parsed
+            return
         self.data = None
         raise ValueError("Tanggal tidak valid; gunakan format HH/BB/TTTT.")
 

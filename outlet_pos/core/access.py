@@ -166,16 +166,16 @@ class User(UserMixin, db.Model):
         return sorted(seen.values(), key=lambda c: c.name)
 
     def mentored(self) -> list[Cooperative]:
-        """The cooperatives this user coaches (every one, for an admin)."""
-        if self.is_admin:
-            return self.cooperatives()
+        """The cooperatives this user coaches: where they hold the pendamping role. Not every
+        cooperative for an admin — on a province server that would be thousands of rows on
+        one page; an admin opens any one cooperative's dashboard instead."""
         seen = {m.cooperative_id: m.cooperative for m in self.memberships if m.role == "pendamping"}
         return sorted(seen.values(), key=lambda c: c.name)
 
     def can(self, permission: str, coop: Cooperative | None = None) -> bool:
         if permission in CROSS_COOPERATIVE:
             # The portfolio spans every cooperative the user coaches, whichever one is open.
-            return bool(self.mentored())
+            return self.is_admin or any(m.role == "pendamping" for m in self.memberships)
         coop = coop if coop is not None else getattr(g, "cooperative", None)
         allowed = PERMISSIONS.get(permission, set())
         return bool(self.roles_in(coop) & allowed)

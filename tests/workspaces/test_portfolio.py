@@ -250,3 +250,65 @@ def test_the_weekly_digest_lists_each_cooperative_and_its_alerts(app, books, log
     assert "Alpha" in text and "Cempaka" in text and "Bukan Binaan" not in text
     assert "NPL 33,33%" in text
     assert text.index("Alpha") < text.index("Cempaka")  # neediest first
+
+
+def test_the_year_end_close_is_not_a_month_of_negative_sales(app):
+    """The close empties revenue and cost into SHU on 31 December; December must still show
+    its own sales and margin in the portfolio and in the business plan's actuals."""
+    from outlet_pos.core.closing.year_end import close_year
+    from outlet_pos.core.plans.actuals import Actuals
+
+    jt = 1_000_000
+    with app.app_context():
+        coop = make_coop("Koperasi Tutup Tahun")
+        user = make_user("bend-tt", "bendahara", coop)
+        unit = db.session.scalar(
+            select(BusinessUnit).where(
+                BusinessUnit.cooperative_id == coop.id, BusinessUnit.code == "sembako"
+            )
+        )
+        for m in range(1, 13):
+            run_transaction(post, coop, date(2025, m, 10), "Penjualan",
+                            [("111100", 10 * jt, 0), ("411100", 0, 10 * jt, unit.id)],
+                            source="manual")  # fmt: skip
+            run_transaction(post, coop, date(2025, m, 11), "HPP",
+                            [("511100", 7 * jt, 0, unit.id), ("111100", 0, 7 * jt)],
+                            source="manual")  # fmt: skip
+        run_transaction(close_year, coop, 2025, user)
+        snap = snapshot(coop, alerts.defaults(), today=date(2026, 1, 15))
+        assert snap.sales_prev_month == 10 * jt and snap.sales_prev_same == 10 * jt
+        assert snap.negative_units == []
+        assert "margin" not in {a.code for a in snap.alerts}
+        actuals = Actuals(coop, 2025, today=date(2026, 1, 15))
+        assert actuals.series("sales", None) == [10 * jt] * 12
+        assert actuals.series("margin", unit.id) == [3 * jt] * 12
+
+
+def test_odd_input_gets_a_message_not_a_crash(app, books, login):
+    client = app.test_client()
+    login(client, "bambang")
+    client.get(f"/pendamping/koperasi/{books['a']}")  # work in cooperative A
+    resp = client.get("/pendamping/kesehatan/baru?as_of=0001-01-01")
+    assert resp.status_code == 400 and "Tahun harus antara 1900 dan 2999" in resp.get_data(
+        as_text=True
+    )
+    assert client.get("/rencana-bisnis/?tahun=²").status_code == 200
+    today = date.today().isoformat()
+    resp = client.post(
+        "/pendamping/catatan/baru",
+        data={"visit_date": today, "mode": "kunjungan", "topics": "Tutup buku",
+              "actions-0-description": "Tutup buku November", "actions-0-due_date": today},
+    )  # fmt: skip
+    assert resp.status_code == 302
+    from outlet_pos.core.mentoring.visit_models import MentorVisit
+
+    with app.app_context():
+        visit_id = db.session.scalar(select(MentorVisit.id))
+    resp = client.post(
+        f"/pendamping/catatan/{visit_id}/ubah",
+        data={"visit_date": today, "mode": "kunjungan", "topics": "Tutup buku",
+              "actions-0-id": "abc", "actions-0-description": "Tutup buku",
+              "actions-0-due_date": today},
+    )  # fmt: skip
+    assert resp.status_code in (200, 400)
+    assert "tidak dikenal" in resp.get_data(as_text=True)

@@ -18,8 +18,8 @@ from fractions import Fraction
 from sqlalchemy import func, select
 
 from outlet_pos.core.health.rubric import Rubric
-from outlet_pos.core.ledger.models import Account, JournalEntry, JournalLine
-from outlet_pos.core.ledger.snapshots import movement
+from outlet_pos.core.ledger.models import Account
+from outlet_pos.core.ledger.snapshots import movement, operating_movement
 from outlet_pos.core.mentoring.loans import loan_quality
 from outlet_pos.core.shu.compute import allocation_of
 from outlet_pos.core.shu.models import ShuDistribution
@@ -191,21 +191,7 @@ def window(as_of: date) -> tuple[date, date]:
 
 def _flows(coop_id: int, lo: date, hi: date, ids: list[int]) -> dict[int, int]:
     """debit - credit per account over lo..hi without the year-end closing entries."""
-    out = movement(coop_id, lo, hi, accounts=ids)
-    closing = select(JournalEntry.id).where(
-        JournalEntry.cooperative_id == coop_id,
-        JournalEntry.source == "closing",
-        JournalEntry.date >= lo,
-        JournalEntry.date <= hi,
-    )
-    rows = db.session.execute(
-        select(JournalLine.account_id, func.sum(JournalLine.debit) - func.sum(JournalLine.credit))
-        .where(JournalLine.entry_id.in_(closing), JournalLine.account_id.in_(ids))
-        .group_by(JournalLine.account_id)
-    )
-    for account_id, amount in rows:
-        out[account_id] -= int(amount)
-    return out
+    return operating_movement(coop_id, lo, hi, accounts=ids)
 
 
 def compute(coop: Cooperative, as_of: date, rubric: Rubric) -> dict[str, int]:

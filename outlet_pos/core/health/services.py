@@ -248,6 +248,8 @@ def save_assessment(
     ``run_transaction`` commits). Refuses a missing or future date and an overlong note."""
     if not isinstance(as_of, date):
         raise ValidationError("Tanggal penilaian wajib diisi (TTTT-BB-HH).", field="as_of")
+    if as_of.year < 1900:
+        raise ValidationError("Tanggal penilaian tidak masuk akal.", field="as_of")
     if as_of > coop.today():
         raise ValidationError(
             "Tanggal penilaian tidak boleh melewati hari ini: buku untuk tanggal itu belum ada.",

@@ -245,3 +245,38 @@ def check_snapshots(coop) -> list[str]:
         if stored != expected:
             problems.append(f"saldo bulan {m:02d}/{y} tidak sama dengan jurnalnya")
     return problems
+
+
+def operating_movement(
+    coop_id: int,
+    lo: date | None,
+    hi: date,
+    *,
+    by_unit: bool = False,
+    accounts: list[int] | None = None,
+) -> dict:
+    """``movement`` without the year-end closing entries (``source="closing"``).
+
+    The close empties every revenue and cost account into SHU on the fiscal year's last day;
+    a month's sales, a unit's margin or a year's flows must not see that entry, or the last
+    month of every closed year would show the whole year's revenue as negative.
+    """
+    from outlet_pos.core.ledger.models import JournalEntry
+
+    out = movement(coop_id, lo, hi, by_unit=by_unit, accounts=accounts)
+    closing = select(JournalEntry.id).where(
+        JournalEntry.cooperative_id == coop_id,
+        JournalEntry.source == "closing",
+        JournalEntry.date >= (lo or EPOCH),
+        JournalEntry.date <= hi,
+    )
+    keys = [JournalLine.account_id, *([JournalLine.unit_id] if by_unit else [])]
+    query = select(*keys, func.sum(JournalLine.debit) - func.sum(JournalLine.credit)).where(
+        JournalLine.cooperative_id == coop_id, JournalLine.entry_id.in_(closing)
+    )
+    if accounts is not None:
+        query = query.where(JournalLine.account_id.in_(accounts))
+    for row in db.session.execute(query.group_by(*keys)):
+        key = tuple(row[:-1]) if by_unit else row[0]
+        out[key] -= int(row[-1])
+    return out

@@ -14,12 +14,16 @@ from decimal import Decimal
 
 from sqlalchemy import func, select
 
+from outlet_pos.core.health.services import latest
 from outlet_pos.core.inventory.models import Batch, BatchLevel, Item, StockLevel
 from outlet_pos.core.ledger.models import Account, JournalLine, Period
-from outlet_pos.core.ledger.snapshots import cash_ids, movement
+from outlet_pos.core.ledger.snapshots import cash_ids, movement, operating_movement
 from outlet_pos.core.mentoring.alerts import AMBER, NEGATIVE_MARGIN, RED, Alert
 from outlet_pos.core.mentoring.loans import loan_quality
+from outlet_pos.core.mentoring.visits import last_visit, overdue_actions
 from outlet_pos.core.parties import Member
+from outlet_pos.core.plans.actuals import REVENUE_PREFIXES, month_index_of
+from outlet_pos.core.plans.services import target_for
 from outlet_pos.core.sales.models import Shift
 from outlet_pos.core.tenancy import Cooperative
 from outlet_pos.extensions import db
@@ -143,13 +147,13 @@ def _last_closed(coop_id: int) -> tuple[int, int] | None:
 
 
 def _sales(coop_id: int, ids: list[int], lo: date, hi: date) -> int:
-    return -sum(movement(coop_id, lo, hi, accounts=ids).values()) if ids else 0
+    return -sum(operating_movement(coop_id, lo, hi, accounts=ids).values()) if ids else 0
 
 
 def _negative_units(coop: Cooperative, ids: list[int], lo: date, hi: date) -> list[tuple[str, int]]:
     """Units whose sales minus cost of sales were negative in ``lo..hi``."""
     margin: dict[int | None, int] = {}
-    for (_account, unit_id), signed in movement(
+    for (_account, unit_id), signed in operating_movement(
         coop.id, lo, hi, by_unit=True, accounts=ids
     ).items():
         margin[unit_id] = margin.get(unit_id, 0) - signed
@@ -229,34 +233,18 @@ def _cash_diffs(coop_id: int, today: date) -> list[int]:
 
 
 def _extras(snap: Snapshot) -> None:
-    """Figures owned by other parts of issue 9 (health, visits, plan), read if present."""
+    """Figures kept by the other parts of the mentor's view: health, visits, the plan."""
     coop, today = snap.coop, snap.today
-    try:
-        from outlet_pos.core.health.services import latest
-    except ImportError:  # pragma: no cover - the health module is part of the same release
-        latest = None
-    if latest is not None:
-        assessment = latest(coop)
-        if assessment is not None:
-            snap.health_category = assessment.category
-            snap.health_score = Decimal(assessment.score)
-            snap.health_on = assessment.as_of
-    try:
-        from outlet_pos.core.mentoring.visits import last_visit, overdue_actions
-    except ImportError:  # pragma: no cover
-        pass
-    else:
-        visit = last_visit(coop)
-        snap.last_visit = visit.visit_date if visit else None
-        snap.overdue_actions = len(overdue_actions(coop, today))
-    try:
-        from outlet_pos.core.plans.services import fiscal_year_of, month_index, target_for
-    except ImportError:  # pragma: no cover
-        pass
-    else:
-        snap.sales_plan = target_for(
-            coop, fiscal_year_of(coop, today), month_index(coop, today), "sales"
-        )
+    assessment = latest(coop)
+    if assessment is not None:
+        snap.health_category = assessment.category
+        snap.health_score = Decimal(assessment.score)
+        snap.health_on = assessment.as_of
+    visit = last_visit(coop)
+    snap.last_visit = visit.visit_date if visit else None
+    snap.overdue_actions = len(overdue_actions(coop, today))
+    year, index = month_index_of(coop, today)
+    snap.sales_plan = target_for(coop, year, index, "sales")
 
 
 def snapshot(coop: Cooperative, thresholds: dict[str, int], today: date | None = None) -> Snapshot:
@@ -265,6 +253,9 @@ def snapshot(coop: Cooperative, thresholds: dict[str, int], today: date | None =
     snap = Snapshot(coop, today)
     accounts = _accounts(coop.id)
     sales_ids = [i for i, code in accounts if code.startswith(SALES_PREFIXES)]
+    # Monthly figures compare with the business plan, so they count what the plan counts:
+    # operating revenue of every unit (goods, loan income, services).
+    revenue_ids = [i for i, code in accounts if code.startswith(REVENUE_PREFIXES)]
     margin_ids = [
         i for i, code in accounts if code.startswith(MARGIN_PREFIXES) or code.startswith("5")
     ]
@@ -273,13 +264,15 @@ def snapshot(coop: Cooperative, thresholds: dict[str, int], today: date | None =
     snap.cash = sum(movement(coop.id, None, today, accounts=cash_ids(coop.id)).values())
     first = month_start(today)
     prev_first = month_start(first - timedelta(days=1))
-    snap.sales_mtd = _sales(coop.id, sales_ids, first, today)
-    snap.sales_prev_month = _sales(coop.id, sales_ids, prev_first, first - timedelta(days=1))
+    snap.sales_mtd = _sales(coop.id, revenue_ids, first, today)
+    snap.sales_prev_month = _sales(coop.id, revenue_ids, prev_first, first - timedelta(days=1))
     same_day = min(today.day, (first - timedelta(days=1)).day)
-    snap.sales_prev_same = _sales(coop.id, sales_ids, prev_first, prev_first.replace(day=same_day))
-    snap.sales_week = _sales(coop.id, sales_ids, today - timedelta(days=6), today)
+    snap.sales_prev_same = _sales(
+        coop.id, revenue_ids, prev_first, prev_first.replace(day=same_day)
+    )
+    snap.sales_week = _sales(coop.id, revenue_ids, today - timedelta(days=6), today)
     snap.sales_prev_week = _sales(
-        coop.id, sales_ids, today - timedelta(days=13), today - timedelta(days=7)
+        coop.id, revenue_ids, today - timedelta(days=13), today - timedelta(days=7)
     )
     snap.negative_units = _negative_units(coop, margin_ids, prev_first, first - timedelta(days=1))
     quality = loan_quality(coop, today)

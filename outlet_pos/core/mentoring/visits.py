@@ -78,10 +78,16 @@ def _rows(actions: Iterable[dict[str, Any]] | None) -> list[_Row]:
     """The action rows that say something; a row left wholly empty is ignored."""
     out: list[_Row] = []
     for index, raw in enumerate(actions or []):
-        ident = raw.get("id")
+        ident = str(raw.get("id") or "").strip()
+        if ident and not (ident.isascii() and ident.isdigit()):
+            # The id rides in a hidden field the browser controls.
+            raise ValidationError(
+                f"Baris tindakan {index + 1} tidak dikenal; muat ulang halaman.",
+                field=f"actions-{index}-description",
+            )
         row = _Row(
             index=index,
-            id=int(ident) if ident not in (None, "") else None,
+            id=int(ident) if ident else None,
             description=_text(
                 raw.get("description"), 300, "Tindakan", f"actions-{index}-description"
             ),

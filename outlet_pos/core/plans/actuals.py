@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 
 from outlet_pos.core.ledger.models import Account
 from outlet_pos.core.ledger.services import fiscal_year
-from outlet_pos.core.ledger.snapshots import movement
+from outlet_pos.core.ledger.snapshots import operating_movement
 from outlet_pos.core.parties import Member
 from outlet_pos.core.tenancy import Cooperative
 from outlet_pos.extensions import db
@@ -115,7 +115,7 @@ class Actuals:
                 lo, hi = month_range(self.coop, self.year, i)
                 per_unit: dict[int | None, list[int]] = defaultdict(lambda: [0, 0])
                 if wanted:
-                    moved = movement(self.coop.id, lo, hi, by_unit=True, accounts=wanted)
+                    moved = operating_movement(self.coop.id, lo, hi, by_unit=True, accounts=wanted)
                     for (account_id, unit_id), amount in moved.items():
                         if account_id in revenue:
                             per_unit[unit_id][0] -= amount

@@ -78,7 +78,7 @@ class VisitForm(FlaskForm):
         name = field or ""
         if name.startswith("actions-"):
             _, idx, sub = name.split("-", 2)
-            if idx.isdigit() and int(idx) < len(self.actions.entries):
+            if idx.isascii() and idx.isdigit() and int(idx) < len(self.actions.entries):
                 target = getattr(self.actions.entries[int(idx)].form, sub, None)
                 if target is not None:
                     target.errors = [*target.errors, message]

@@ -88,7 +88,11 @@ def plan():
     coop = require_cooperative()
     raw = request.args.get("tahun", "")
     current = fiscal_year_of(coop, coop.today())
-    year = int(raw) if raw.isdigit() and FIRST_YEAR <= int(raw) <= LAST_YEAR else current
+    year = (
+        int(raw)
+        if raw.isascii() and raw.isdigit() and FIRST_YEAR <= int(raw) <= LAST_YEAR
+        else current
+    )
     groups, actuals = overview(coop, year)
     upto = month_label(coop, year, actuals.elapsed) if actuals.elapsed else None
     return render_template("rencana/plan.html", year=year, years=_years(coop, year),
