@@ -276,3 +276,17 @@ def test_evaluate_on_a_year_of_data_is_fast(coop):
     assert ev.figures["partisipasi_bruto"].value == 365 * 505_000
     print(f"evaluate: {min(timings) * 1000:.1f} ms")
     assert min(timings) < 0.150, timings
+
+
+def test_negative_equity_scores_nothing_on_capital():
+    """Liabilities above assets (negative equity) is worse than a thin 0–20% capital."""
+    from fractions import Fraction
+
+    from outlet_pos.core.health.rubric import band_for, load
+
+    rubric = load()
+    bands = {c.code: c.bands for c in rubric.components}
+    assert band_for(bands["1a"], Fraction(-5)).value == 0
+    assert band_for(bands["1a"], Fraction(0)).value == 25
+    assert band_for(bands["1a"], Fraction(19)).value == 25
+    assert band_for(bands["1c"], Fraction(-1)).value == 0
