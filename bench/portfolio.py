@@ -75,7 +75,7 @@ def main() -> None:
         build_portfolio(password=password)
         took = time.perf_counter() - t
         print(f"built the portfolio demo in {took:.1f} s ({db.engine.dialect.name})")
-        mentor = db.session.scalar(select(User).where(User.username == MENTOR))
+        mentor = db.session.scalar(select(User).where(User.username == MENTOR[0]))
         thresholds = alerts.thresholds_for(mentor)
         snaps = portfolio(mentor, thresholds)
         coop_id = snaps[0].coop.id
@@ -84,7 +84,7 @@ def main() -> None:
         rows = [("portfolio figures + alerts, 10 cooperatives (service)",
                  lambda: (portfolio(mentor, thresholds), db.session.rollback()))]  # fmt: skip
     client = app.test_client()
-    resp = client.post("/masuk", data={"username": MENTOR, "password": password})
+    resp = client.post("/masuk", data={"username": MENTOR[0], "password": password})
     assert resp.status_code == 302, resp.status_code
 
     def get(url: str) -> None:

@@ -90,17 +90,39 @@ def init_command(admin_username: str, admin_name: str, admin_password: str | Non
     type=click.IntRange(0, 400),
     help="Hari penjualan, pembelian dan shift kasir yang dibuat (berakhir kemarin).",
 )
+@click.option(
+    "--portfolio",
+    is_flag=True,
+    default=False,
+    help="Buat portofolio pendamping: sepuluh koperasi dengan kesehatan beragam dan satu "
+    "pendamping untuk semuanya (bukan koperasi Sukamaju).",
+)
 @with_appcontext
-def demo_command(serve: bool, host: str, port: int, password: str | None, days: int) -> None:
-    """Buat koperasi demo "Koperasi Desa Merah Putih Sukamaju" lalu jalankan server."""
-    from outlet_pos.demo import build_demo
-
+def demo_command(
+    serve: bool, host: str, port: int, password: str | None, days: int, portfolio: bool
+) -> None:
+    """Buat koperasi demo "Koperasi Desa Merah Putih Sukamaju" (atau, dengan --portfolio,
+    sepuluh koperasi dan pendampingnya) lalu jalankan server."""
     upgrade_database()
-    try:
-        credentials = build_demo(password=password, days=days)
-    except ValueError as exc:
-        raise click.ClickException(str(exc)) from None
-    click.echo("Koperasi demo siap: Koperasi Desa Merah Putih Sukamaju (WITA).")
+    if portfolio:
+        from outlet_pos.core.errors import DomainError
+        from outlet_pos.demo_portfolio import build_portfolio, portfolio_lines
+
+        try:
+            credentials = build_portfolio(password=password)
+        except DomainError as exc:
+            raise click.ClickException(exc.message) from None
+        click.echo("Portofolio pendamping siap (nomor pengguna = nomor koperasi):")
+        for line in portfolio_lines():
+            click.echo(f"  {line}")
+    else:
+        from outlet_pos.demo import build_demo
+
+        try:
+            credentials = build_demo(password=password, days=days)
+        except ValueError as exc:
+            raise click.ClickException(str(exc)) from None
+        click.echo("Koperasi demo siap: Koperasi Desa Merah Putih Sukamaju (WITA).")
     click.echo("Pengguna demo (nama pengguna / kata sandi / peran):")
     for username, pw, role in credentials:
         click.echo(f"  {username:<12} {pw:<26} {role}")

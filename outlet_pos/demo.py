@@ -108,7 +108,11 @@ def _build(password: str | None, days: int) -> list[tuple[str, str, str]]:
     credentials = []
     for username, full_name, role in USERS:
         pw = _password(password)
-        user = create_user(username, full_name, pw, is_admin=role is None)
+        user = db.session.scalar(select(User).where(User.username == username))
+        if user is None:
+            user = create_user(username, full_name, pw, is_admin=role is None)
+        else:  # the portfolio demo made this user (the mentor) already: keep it, new password
+            user.set_password(pw)
         if role:
             grant_role(user, coop, role)
         credentials.append((username, pw, role or "admin"))

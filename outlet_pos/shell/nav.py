@@ -138,4 +138,3 @@ def nav_groups() -> list[dict]:
         if items:
             groups.append({"title": group["title"], "items": items})
     return groups
-

@@ -15,12 +15,13 @@ from outlet_pos.core.documents.report import FONT_BOLD, MUTED, ReportFrame, head
 from outlet_pos.core.documents.slips import para, slip_style
 from outlet_pos.core.documents.statements_pdf import Part, render_document
 from outlet_pos.core.mentoring.alerts import RED
-from outlet_pos.core.mentoring.portfolio import Snapshot, percent_text
+from outlet_pos.core.mentoring.portfolio import Snapshot, change_text, percent_text
 from outlet_pos.formatting import tanggal
 from outlet_pos.money import format_number
 
 H2 = slip_style("dg-h2", FONT_BOLD, 10.5, 13.5)
 BODY = slip_style("dg-body", size=8.8, leading=11.5)
+HEAD = slip_style("dg-head", FONT_BOLD, 8, 10)
 SMALL = slip_style("dg-small", size=8, leading=10, color=MUTED)
 RED_TEXT = slip_style("dg-red", size=8.8, leading=11.5, color=colors.HexColor("#B3261E"))
 AMBER_TEXT = slip_style("dg-amber", size=8.8, leading=11.5, color=colors.HexColor("#8A5A00"))
@@ -32,41 +33,24 @@ LIGHT_BG = {
 }
 
 
-def short(name: str) -> str:
-    """A cooperative's name without the common prefix, to fit a chart axis."""
-    for prefix in ("Koperasi Desa Merah Putih ", "Koperasi Kelurahan Merah Putih ", "Koperasi "):
-        if name.startswith(prefix):
-            return name[len(prefix) :]
-    return name
-
-
-def _change(now: int, before: int) -> str:
-    if not before:
-        return "–"
-    basis = (now - before) * 10_000 // before
-    sign = "+" if basis >= 0 else "−"
-    whole, frac = divmod(abs(basis), 100)
-    return f"{sign}{whole},{frac // 10}%"
-
-
 def _summary(snaps: list[Snapshot], width: float) -> RLTable:
-    head = ["Koperasi", "Status", "Kesehatan", "Penjualan 7 hari", "vs minggu lalu", "Kas & bank",
-            "NPL", "Peringatan"]  # fmt: skip
-    rows: list[list[object]] = [head]
+    head = ["Koperasi", "Status", "Kesehatan", "Pendapatan 7 hari", "vs 7 hari sebelumnya",
+            "Kas & bank", "NPL", "Peringatan"]  # fmt: skip
+    rows: list[list[object]] = [[para(h, HEAD) for h in head]]
     for s in snaps:
         rows.append(
             [
-                para(short(s.coop.name), BODY),
+                para(s.short_name, BODY),
                 LIGHT[s.overall],
-                s.health_category or "Belum dinilai",
+                para(s.health_category or "Belum dinilai", BODY),
                 format_number(s.sales_week),
-                _change(s.sales_week, s.sales_prev_week),
+                change_text(s.sales_week, s.sales_prev_week),
                 format_number(s.cash),
                 percent_text(s.npl_bp),
                 str(len(s.alerts)),
             ]
         )
-    fractions = [0.2, 0.09, 0.16, 0.13, 0.1, 0.13, 0.08, 0.11]
+    fractions = [0.19, 0.09, 0.17, 0.13, 0.12, 0.13, 0.08, 0.09]
     table = RLTable(rows, colWidths=[f * width for f in fractions], repeatRows=1)
     style = header_commands(8)
     style += [("ALIGN", (3, 0), (-1, -1), "RIGHT")]
@@ -128,8 +112,8 @@ def render_digest(user, snaps: list[Snapshot], printed: datetime) -> bytes:
         story += [_summary(snaps, width), Spacer(1, 10)]
         story.append(
             bar_chart(
-                "Penjualan 7 hari terakhir vs 7 hari sebelumnya",
-                [short(s.coop.name)[:14] for s in snaps],
+                "Pendapatan usaha 7 hari terakhir vs 7 hari sebelumnya",
+                [s.short_name[:14] for s in snaps],
                 {
                     "Minggu ini": [s.sales_week for s in snaps],
                     "Minggu lalu": [s.sales_prev_week for s in snaps],

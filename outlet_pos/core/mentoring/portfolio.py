@@ -103,6 +103,32 @@ class Snapshot:
         return red * 10 + amber * 3 + CATEGORY_WEIGHT.get(self.health_category or "", 2)
 
     @property
+    def short_name(self) -> str:
+        """The name without the words every cooperative's name shares, for a dense table."""
+        name = self.coop.name
+        for prefix in ("Koperasi Desa Merah Putih ", "Koperasi Kelurahan Merah Putih "):
+            if name.startswith(prefix) and len(name) > len(prefix):
+                return name[len(prefix) :]
+        return name
+
+    @property
+    def score_text(self) -> str:
+        return "" if self.health_score is None else f"{self.health_score:.2f}".replace(".", ",")
+
+    @property
+    def change_text(self) -> str:
+        """This month so far against the same days last month, e.g. ``+12,5%``."""
+        return change_text(self.sales_mtd, self.sales_prev_same)
+
+    @property
+    def plan_text(self) -> str:
+        """This month so far as a share of the month's plan, e.g. ``48,0%``."""
+        if not self.sales_plan:
+            return ""
+        basis = self.sales_mtd * 1000 // self.sales_plan
+        return f"{basis // 10},{basis % 10}%"
+
+    @property
     def overall(self) -> str:
         """The row's light: red with any red alert, amber with any amber one, else green."""
         levels = {a.level for a in self.alerts}
@@ -357,6 +383,16 @@ def evaluate(snap: Snapshot, t: dict[str, int]) -> list[Alert]:
             Alert("visits", AMBER, f"{snap.overdue_actions} tindak lanjut pendampingan terlambat.")
         )
     return sorted(out, key=lambda a: a.level != RED)
+
+
+def change_text(now: int, before: int) -> str:
+    """Growth from ``before`` to ``now`` to one decimal, signed; "–" without a base."""
+    if before <= 0:
+        return "–"
+    tenths = (now - before) * 1000 // before
+    sign = "+" if tenths >= 0 else "−"
+    whole, frac = divmod(abs(tenths), 10)
+    return f"{sign}{whole},{frac}%"
 
 
 def percent_text(basis_points: int | None) -> str:
