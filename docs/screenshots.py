@@ -4,7 +4,8 @@ Run by hand from the project root::
 
     .venv/bin/python docs/screenshots.py
 
-It builds the demo (``outlet-pos demo --no-serve``) into a temporary instance folder, serves
+It builds the demo (``outlet-pos demo --no-serve``, then ``--portfolio``) into a temporary
+instance folder, serves
 it with ``outlet-pos serve`` on a free port, drives Debian's chromium through Playwright
 (never a downloaded browser) and writes PNGs into ``docs/screenshots/``. The temporary
 instance and the server are removed at the end, whatever happens.
@@ -212,6 +213,27 @@ def take_all(base_url: str) -> list[str]:
             s.log_in("admin")
             s.page.goto("/admin/pengguna")
             s.shot("admin-users.png")
+
+            # The mentor, over the ten cooperatives of ``demo --portfolio`` and Sukamaju.
+            s.log_out()
+            s.log_in("pendamping")
+            s.page.goto("/pendamping/portofolio")
+            s.shot("mentor-portfolio.png")
+            s.page.locator("table.portfolio a").first.click()
+            s.page.wait_for_load_state("load")
+            s.shot("mentor-coop.png")
+            s.page.goto("/pendamping/grafik")
+            s.shot("mentor-trends.png")
+            s.page.goto("/pendamping/kesehatan")
+            s.page.locator("main table a[href*='/pendamping/kesehatan/']").first.click()
+            s.page.wait_for_load_state("load")
+            s.shot("mentor-health.png")
+            s.page.goto("/pendamping/catatan")
+            s.shot("mentor-visits.png")
+            s.page.goto("/rencana-bisnis/")
+            s.page.locator("main a[href*='/banding']").first.click()
+            s.page.wait_for_load_state("load")
+            s.shot("plan-compare.png")
             problems += s.problems
             s.close()
 
@@ -254,6 +276,12 @@ def main() -> int:
         print(f"Building the demo in {instance} ...")
         subprocess.run(
             [cli, "demo", "--no-serve", "--password", PASSWORD],
+            env=env,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+        subprocess.run(
+            [cli, "demo", "--portfolio", "--no-serve", "--password", PASSWORD],
             env=env,
             check=True,
             stdout=subprocess.DEVNULL,

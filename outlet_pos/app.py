@@ -57,6 +57,8 @@ def build_app(config: dict[str, Any] | None = None) -> Flask:
     _register_shell(app)
     from outlet_pos.api import bp as api_bp
     from outlet_pos.shell import bp as shell_bp
+    from outlet_pos.units.apotek import bp as apotek_bp
+    from outlet_pos.units.klinik import bp as klinik_bp
     from outlet_pos.units.pupuk import bp as pupuk_bp
     from outlet_pos.units.sembako import bp as sembako_bp
     from outlet_pos.units.simpan_pinjam import bp as simpin_bp
@@ -78,6 +80,8 @@ def build_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(api_bp)
     app.register_blueprint(pendamping_bp)
     app.register_blueprint(rencana_bp)
+    app.register_blueprint(klinik_bp)
+    app.register_blueprint(apotek_bp)
 
     from outlet_pos.cli import register_commands
 

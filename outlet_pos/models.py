@@ -37,6 +37,11 @@ from outlet_pos.core.purchasing.models import (
 from outlet_pos.core.sales.models import DocSequence, Payment, Sale, SaleLine, Shift
 from outlet_pos.core.shu import models as _shu_models  # noqa: F401
 from outlet_pos.core.tenancy import BusinessUnit, Cooperative, Outlet
+from outlet_pos.units.apotek import models as _apotek_models  # noqa: F401
+from outlet_pos.units.apotek import prescription_models as _rx_models  # noqa: F401
+from outlet_pos.units.apotek import register_models as _register_models  # noqa: F401
+from outlet_pos.units.klinik import models as _klinik_models  # noqa: F401
+from outlet_pos.units.klinik import visit_models as _klinik_visit_models  # noqa: F401
 from outlet_pos.units.pupuk.models import (
     Allocation,
     Farmer,

@@ -87,6 +87,21 @@ PERMISSIONS: dict[str, set[str]] = {
     "asset.manage": {"admin", "pengurus", "bendahara"},
     "shu.manage": {"admin", "pengurus", "bendahara"},
     "shu.pay": {"admin", "pengurus", "bendahara", "kasir"},
+    # Clinic: the front desk (registration, the queue, billing) is for clinic staff and the
+    # cashier; the medical record (complaint, examination, diagnosis) for clinic staff only —
+    # not cashiers, mentors, pengurus or even the system admin. Aggregate reports carry no
+    # names.
+    "clinic.desk": {"admin", "pengurus", "petugas_klinik", "kasir"},
+    "clinic.records": {"petugas_klinik"},
+    "clinic.manage": {"admin", "pengurus", "petugas_klinik"},
+    "clinic.report": {"admin", "pengurus", "bendahara", "pengawas", "petugas_klinik"},
+    # Pharmacy: the apoteker dispenses prescriptions and keeps the register; pengurus manage
+    # the drug master with them; the register report is also for the supervisory board.
+    "pharmacy.view": {"admin", "pengurus", "bendahara", "pengawas", "apoteker", "kasir"},
+    "pharmacy.dispense": {"apoteker"},
+    "pharmacy.manage": {"admin", "pengurus", "apoteker"},
+    "pharmacy.register": {"admin", "pengurus", "pengawas", "apoteker"},
+    "pharmacy.report": {"admin", "pengurus", "bendahara", "pengawas", "apoteker"},
     # The mentor (pendamping): reads the books of the cooperatives they coach, assesses their
     # health and records visits, but posts nothing. Pengurus see the visit notes and the
     # assessments, follow up the actions, and own the business plan.

@@ -42,6 +42,30 @@ NAV = [
         ],
     },
     {
+        "title": _l("Klinik desa"),
+        "items": [
+            ("klinik.queue", _l("Antrean klinik"), "☷", "clinic.desk"),
+            ("klinik.patients", _l("Pasien"), "☺", "clinic.desk"),
+            ("klinik.tariffs", _l("Tarif layanan"), "₨", "clinic.manage"),
+            ("klinik.reports", _l("Laporan klinik"), "↗", "clinic.report"),
+        ],
+    },
+    {
+        "title": _l("Apotek desa"),
+        "items": [
+            ("apotek.queue", _l("Antrean resep"), "℞", "pharmacy.view"),
+            ("apotek.drugs", _l("Daftar obat"), "▤", "pharmacy.view"),
+            ("apotek.expiry", _l("Kedaluwarsa"), "⌛", "pharmacy.view"),
+            (
+                "apotek.register_report",
+                _l("Register narkotika & psikotropika"),
+                "⚖",
+                "pharmacy.register",
+            ),
+            ("apotek.reports", _l("Laporan apotek"), "↗", "pharmacy.report"),
+        ],
+    },
+    {
         "title": _l("Simpan pinjam"),
         "items": [
             ("simpin.members_list", _l("Anggota"), "☺", "member.view"),

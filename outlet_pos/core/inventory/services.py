@@ -192,6 +192,19 @@ def get_or_create_batch(item: Item, code: str, expiry: date | None) -> Batch:
     return batch
 
 
+# Called with every stock move written through ``_move`` (after it is added to the session):
+# a unit that must keep its own book of some items' moves (the pharmacy's narcotics and
+# psychotropics register) listens here instead of the core knowing about it. Batch-tracked
+# items always move through ``_move``; ``verify`` holds such a book to the stock moves.
+MOVE_LISTENERS: list = []
+
+
+def add_move_listener(listener) -> None:
+    """Register ``listener(move, item)`` once (registering the same function again is a no-op)."""
+    if listener not in MOVE_LISTENERS:
+        MOVE_LISTENERS.append(listener)
+
+
 def _move(item, location, qty, value, kind, source, day, batch_id=None) -> StockMove:
     move = StockMove(
         cooperative_id=item.cooperative_id,
@@ -205,6 +218,8 @@ def _move(item, location, qty, value, kind, source, day, batch_id=None) -> Stock
         date=day,
     )
     db.session.add(move)
+    for listener in MOVE_LISTENERS:
+        listener(move, item)
     return move
 
 
