@@ -55,7 +55,7 @@ NAV = [
         "items": [
             ("apotek.queue", _l("Antrean resep"), "℞", "pharmacy.view"),
             ("apotek.drugs", _l("Daftar obat"), "▤", "pharmacy.view"),
-            ("apotek.expiry", _l("Kedaluwarsa"), "⌛", "pharmacy.view"),
+            ("apotek.expiry", _l("Kedaluwarsa"), "⚠", "pharmacy.view"),
             (
                 "apotek.register_report",
                 _l("Register narkotika & psikotropika"),

@@ -443,13 +443,15 @@ def write_off(
     user,
     *,
     batch_id: int | None = None,
+    permission: str = "stock.manage",
 ) -> JournalEntry:
     """Take damaged or expired goods off the books: the stock leaves through
     ``issue(kind="write_off")`` (expired batches allowed) and its cost goes
-    Dr Selisih/rusak/kedaluwarsa persediaan / Cr Persediaan in one entry."""
+    Dr Selisih/rusak/kedaluwarsa persediaan / Cr Persediaan in one entry. A unit whose own
+    staff write off its goods (the pharmacy's apoteker) names the permission that allows it."""
     _check_location(coop, location)
     _check_item(coop, item)
-    if user is not None and not user.can("stock.manage", coop):
+    if user is not None and not user.can(permission, coop):
         raise PermissionDenied("Anda tidak berhak menghapus stok.")
     reason = (reason or "").strip()
     if not reason:
