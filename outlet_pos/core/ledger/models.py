@@ -62,6 +62,7 @@ SOURCE_LABELS = {
     "transfer": "Setoran/pemindahan kas",
     "shu": "Pembagian SHU",
     "tax": "Pajak",
+    "clinic": "Klinik",
 }
 
 MONTHS_ID = [

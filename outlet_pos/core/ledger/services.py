@@ -68,6 +68,7 @@ DOCUMENT_SOURCES = {
     "expense": "Jurnal pengeluaran/pendapatan lain dibatalkan dari halaman transaksinya.",
     "asset": "Jurnal aset tetap dikoreksi lewat register aset (pelepasan), bukan dibalik di sini.",
     "tax": "Jurnal pajak dikoreksi dari halaman Laporan pajak, bukan dibalik di sini.",
+    "clinic": "Jurnal tagihan klinik dibatalkan dari halaman tagihannya.",
 }
 
 

@@ -1,0 +1,1 @@
+"""The clinic's business actions, callable without a request (views, CLI, tests)."""
