@@ -268,6 +268,12 @@ def test_a_prescription_served_in_two_sales_goes_partial_then_done_and_never_ove
         match="selesai",
     )
     assert list(check_dispensed(ph.coop)) == []
+    # Kept and searchable: by number, patient, prescriber and drug; nothing else matches.
+    from outlet_pos.units.apotek.prescriptions import recent_closed
+
+    for q in (rx.number, rx.patient_name[:4], rx.prescriber[:5], "amoks"):
+        assert [p.id for p in recent_closed(ph.coop, q=q)] == [rx.id], q
+    assert recent_closed(ph.coop, q="tidak-ada-resep-ini") == []
 
 
 def test_a_refund_reopens_the_quantity(ph):

@@ -228,18 +228,29 @@ def queue(coop: Cooperative) -> list[Prescription]:
     )
 
 
-def recent_closed(coop: Cooperative, limit: int = 20) -> list[Prescription]:
-    return list(
-        db.session.scalars(
-            select(Prescription)
-            .where(
-                Prescription.cooperative_id == coop.id,
-                Prescription.status.not_in(OPEN_STATUSES),
-            )
-            .order_by(Prescription.id.desc())
-            .limit(limit)
-        )
+def recent_closed(coop: Cooperative, limit: int = 20, q: str = "") -> list[Prescription]:
+    """Served or cancelled prescriptions, newest first; ``q`` searches the number, the
+    patient, the prescriber and the drugs on it (prescriptions are kept and looked up later:
+    a patient's history, an inspection)."""
+    query = select(Prescription).where(
+        Prescription.cooperative_id == coop.id,
+        Prescription.status.not_in(OPEN_STATUSES),
     )
+    q = (q or "").strip()[:100]
+    if q:
+        like = f"%{q}%"
+        with_drug = (
+            select(PrescriptionLine.prescription_id)
+            .join(Item, Item.id == PrescriptionLine.item_id)
+            .where(Item.cooperative_id == coop.id, Item.name.ilike(like))
+        )
+        query = query.where(
+            Prescription.number.ilike(like)
+            | Prescription.patient_name.ilike(like)
+            | Prescription.prescriber.ilike(like)
+            | Prescription.id.in_(with_drug)
+        )
+    return list(db.session.scalars(query.order_by(Prescription.id.desc()).limit(limit)))
 
 
 def check_dispensed(coop: Cooperative):

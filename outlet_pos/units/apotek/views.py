@@ -42,11 +42,13 @@ def _rx_or_404(rx_id: int) -> Prescription:
 def queue():
     coop = require_cooperative()
     rows = prescriptions.queue(coop)
+    q = request.args.get("q", "").strip()[:100]
     return render_template(
         "apotek/queue.html",
         rows=rows,
         views=prescriptions.line_views(coop, rows),
-        closed=prescriptions.recent_closed(coop),
+        closed=prescriptions.recent_closed(coop, limit=50 if q else 20, q=q),
+        q=q,
         duty=duty.on_duty(coop),
         my_duty=duty.open_duty_of(coop, current_user)
         if current_user.can("pharmacy.dispense")
