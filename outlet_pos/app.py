@@ -59,6 +59,8 @@ def build_app(config: dict[str, Any] | None = None) -> Flask:
     from outlet_pos.shell import bp as shell_bp
     from outlet_pos.units.apotek import bp as apotek_bp
     from outlet_pos.units.klinik import bp as klinik_bp
+    from outlet_pos.units.logistik import bp as logistik_bp
+    from outlet_pos.units.lokal import bp as lokal_bp
     from outlet_pos.units.pupuk import bp as pupuk_bp
     from outlet_pos.units.sembako import bp as sembako_bp
     from outlet_pos.units.simpan_pinjam import bp as simpin_bp
@@ -82,6 +84,8 @@ def build_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(rencana_bp)
     app.register_blueprint(klinik_bp)
     app.register_blueprint(apotek_bp)
+    app.register_blueprint(logistik_bp)
+    app.register_blueprint(lokal_bp)
 
     from outlet_pos.cli import register_commands
 

@@ -42,6 +42,10 @@ from outlet_pos.units.apotek import prescription_models as _rx_models  # noqa: F
 from outlet_pos.units.apotek import register_models as _register_models  # noqa: F401
 from outlet_pos.units.klinik import models as _klinik_models  # noqa: F401
 from outlet_pos.units.klinik import visit_models as _klinik_visit_models  # noqa: F401
+from outlet_pos.units.logistik import models as _logistik_models  # noqa: F401
+from outlet_pos.units.logistik import money_models as _logistik_money  # noqa: F401
+from outlet_pos.units.lokal import fish_models as _fish_models  # noqa: F401
+from outlet_pos.units.lokal import models as _lokal_models  # noqa: F401
 from outlet_pos.units.pupuk.models import (
     Allocation,
     Farmer,

@@ -102,6 +102,15 @@ PERMISSIONS: dict[str, set[str]] = {
     "pharmacy.manage": {"admin", "pengurus", "apoteker"},
     "pharmacy.register": {"admin", "pengurus", "pengawas", "apoteker"},
     "pharmacy.report": {"admin", "pengurus", "bendahara", "pengawas", "apoteker"},
+    # Parcel desk: intake and scanning at the counter; tariffs and settling with the courier
+    # partner for the logistics officer and pengurus.
+    "logistics.desk": {"admin", "pengurus", "petugas_logistik", "kasir"},
+    "logistics.manage": {"admin", "pengurus", "petugas_logistik"},
+    "logistics.report": {"admin", "pengurus", "bendahara", "pengawas", "petugas_logistik"},
+    # Local units: pengurus open them from a form; the counter runs them day to day.
+    "local.manage": {"admin", "pengurus"},
+    "local.operate": {"admin", "pengurus", "bendahara", "kasir"},
+    "local.report": {"admin", "pengurus", "bendahara", "pengawas"},
     # The mentor (pendamping): reads the books of the cooperatives they coach, assesses their
     # health and records visits, but posts nothing. Pengurus see the visit notes and the
     # assessments, follow up the actions, and own the business plan.

@@ -66,6 +66,24 @@ NAV = [
         ],
     },
     {
+        "title": _l("Pos & logistik"),
+        "items": [
+            ("logistik.parcels", _l("Paket"), "✉", "logistics.desk"),
+            ("logistik.scan", _l("Pindai status"), "▮", "logistics.desk"),
+            ("logistik.cod", _l("COD & setoran kurir"), "₨", "logistics.manage"),
+            ("logistik.tariffs", _l("Tarif zona"), "◫", "logistics.manage"),
+            ("logistik.reports", _l("Laporan logistik"), "↗", "logistics.report"),
+        ],
+    },
+    {
+        "title": _l("Unit lokal"),
+        "items": [
+            ("lokal.units", _l("Daftar unit lokal"), "◇", "local.operate"),
+        ],
+        # Each active local unit of the cooperative gets its own link (made from a form).
+        "dynamic": "lokal",
+    },
+    {
         "title": _l("Simpan pinjam"),
         "items": [
             ("simpin.members_list", _l("Anggota"), "☺", "member.view"),
@@ -159,6 +177,34 @@ def nav_groups() -> list[dict]:
             for ep, label, icon, perm in group["items"]
             if ep in built and (perm == "login" or current_user.can(perm, g.get("cooperative")))
         ]
+        if group.get("dynamic") == "lokal" and "lokal.unit" in built:
+            items += _local_unit_items()
         if items:
             groups.append({"title": group["title"], "items": items})
     return groups
+
+
+def _local_unit_items() -> list[dict]:
+    """A link per active local unit of the current cooperative: a unit a pengurus opens from
+    the form appears here without any code change."""
+    from sqlalchemy import select
+
+    from outlet_pos.core.tenancy import BusinessUnit
+    from outlet_pos.extensions import db
+
+    coop = g.get("cooperative")
+    if coop is None or not current_user.can("local.operate", coop):
+        return []
+    units = db.session.execute(
+        select(BusinessUnit.id, BusinessUnit.name)
+        .where(
+            BusinessUnit.cooperative_id == coop.id,
+            BusinessUnit.kind == "lokal",
+            BusinessUnit.active.is_(True),
+        )
+        .order_by(BusinessUnit.name)
+    ).all()
+    return [
+        {"endpoint": "lokal.unit", "args": {"unit_id": uid}, "label": name, "icon": "◆"}
+        for uid, name in units
+    ]

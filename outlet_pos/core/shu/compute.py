@@ -26,7 +26,7 @@ CAPITAL_ACCOUNTS = ("311100", "311200")  # simpanan pokok, wajib
 SUKARELA = "211200"
 # Members' participation: purchases (sales to members, net of returns), loan interest paid,
 # and (for units that buy from members) goods sold to the cooperative.
-PARTICIPATION_REVENUE = ("411100", "412100", "413100", "414100")
+PARTICIPATION_REVENUE = ("411100", "412100", "413100", "414100", "415100", "416100")
 SOLD_TO_COOP = ("114100",)
 
 POOL_LABELS = {
