@@ -568,6 +568,9 @@
   const PUPUK_REFUSAL = /petani|kuota|alokasi|HET|kuasa|NIK/i;
 
   function subsidisedLines() { return state.lines.filter((l) => l.product.subsidised); }
+  // LPG 3 kg from a local unit's base: the buyer's NIK goes with the sale (the server checks
+  // it and the daily limit per NIK).
+  function lpgLines() { return state.lines.filter((l) => l.product.lpg); }
   function taniShown() { return !$("tani").hidden; }
   function kgMilli(line) { // quantity in kg (thousandths) whatever unit the line is sold in
     return Math.round(milli(line.qty) * milli(unitOf(line).factor) / 1000);
@@ -875,6 +878,10 @@
     ["cash", "qris", "qrisRef", "transfer", "transferRef", "credit", "user", "pass"].forEach((k) => { pay[k].value = ""; });
     pay.discount.value = state.receiptDiscount ? state.receiptDiscount.toLocaleString("id-ID") : "";
     $("approver-box").hidden = true;
+    const hasLpg = lpgLines().length > 0;
+    document.querySelectorAll(".lpg-only").forEach((el) => { el.hidden = !hasLpg; });
+    $("pay-lpg-nik").value = "";
+    $("pay-lpg-name").value = "";
     pay.credit.disabled = !state.member;
     $("pay-credit-help").textContent = state.member
       ? `Sisa plafon ${rupiah(state.member.room)}`
@@ -932,6 +939,15 @@
       idempotency_key: state.key,
     };
     if (subsidisedLines().length && state.farmer) body.extra = taniExtra();
+    if (lpgLines().length) {
+      const nik = $("pay-lpg-nik").value.replace(/\D/g, "");
+      if (nik.length !== 16) {
+        error("LPG 3 kg hanya dijual dengan NIK pembeli: isi 16 digit NIK.", $("pay-error"));
+        $("pay-lpg-nik").focus();
+        return;
+      }
+      body.extra = { ...(body.extra || {}), nik, buyer_name: $("pay-lpg-name").value.trim() };
+    }
     if (pay.user.value.trim()) body.approver = { username: pay.user.value.trim(), password: pay.pass.value };
     busy = true;
     $("pay-submit").disabled = true;

@@ -63,6 +63,7 @@ SOURCE_LABELS = {
     "shu": "Pembagian SHU",
     "tax": "Pajak",
     "clinic": "Klinik",
+    "lokal": "Unit lokal",
 }
 
 MONTHS_ID = [

@@ -69,6 +69,7 @@ DOCUMENT_SOURCES = {
     "asset": "Jurnal aset tetap dikoreksi lewat register aset (pelepasan), bukan dibalik di sini.",
     "tax": "Jurnal pajak dikoreksi dari halaman Laporan pajak, bukan dibalik di sini.",
     "clinic": "Jurnal tagihan klinik dibatalkan dari halaman tagihannya.",
+    "lokal": "Jurnal unit lokal (cold storage, agen) dikoreksi dari halaman unitnya.",
 }
 
 

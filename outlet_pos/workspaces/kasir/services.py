@@ -34,7 +34,15 @@ MAX_CART_LINES = 200
 MAX_PAYMENTS = 8
 # What a cart may hand the units' checkout hooks (``checkout(extra=...)``): the farmer and
 # a proxy redeeming subsidised fertilizer. Nothing else from the browser reaches the rules.
-EXTRA_FIELDS = {"farmer_nik": 16, "proxy_nik": 16, "proxy_name": 200, "proxy_letter": 300}
+EXTRA_FIELDS = {
+    "farmer_nik": 16,
+    "proxy_nik": 16,
+    "proxy_name": 200,
+    "proxy_letter": 300,
+    # LPG 3 kg at a local unit's base: the buyer's NIK (and name) recorded per purchase.
+    "nik": 16,
+    "buyer_name": 200,
+}
 
 
 # --- the drawer ---------------------------------------------------------------------------
@@ -111,6 +119,10 @@ def product_rows(
         units.setdefault(u.item_id, []).append(u)
     # Subsidised fertilizer: the screen asks for the farmer's NIK when the cart holds it.
     subsidised = pupuk.subsidised_types(coop, ids)
+    # LPG 3 kg: the screen asks for the buyer's NIK when the cart holds it.
+    from outlet_pos.units.lokal.lpg import lpg_items
+
+    lpg = lpg_items(coop, ids)
     stock: dict[tuple[int, int], Decimal] = {}
     shelf = _shelves(coop, outlet) if outlet is not None else (lambda _u: None)
     for item_id, loc_id, on_hand in db.session.execute(
@@ -137,6 +149,7 @@ def product_rows(
                 "stock_base": f"{Decimal(on_hand).normalize():f}",
                 "unit_id": chosen_unit if chosen_unit else base.id,
                 "subsidised": subsidised.get(item.id),
+                "lpg": lpg.get(item.id),
                 "units": [
                     {
                         "id": u.id,
