@@ -302,10 +302,17 @@ def pay_pbf_bills(clinic: Clinic, last: date) -> None:
 # --- tariffs and patients ------------------------------------------------------------------
 
 
+DOCTOR = ("dr. Rahmat Hidayat", "SIP 503/0217/DINKES/2025")
+
+
 def build_tariffs(clinic: Clinic) -> dict[str, object]:
-    """The clinic's price list, through the tariff page's service."""
+    """The clinic's price list, through the tariff page's service, and its doctor (the
+    prescriber its prescriptions name, with the SIP the pharmacy must see)."""
+    from outlet_pos.units.klinik.services.prescribers import save_prescriber
     from outlet_pos.units.klinik.services.treatment import save_tariff
 
+    save_prescriber(clinic.coop, clinic.pengurus, name=DOCTOR[0], profession="dokter",
+                    license_no=DOCTOR[1])  # fmt: skip
     return {
         code: save_tariff(clinic.coop, clinic.pengurus, code=code, name=name, price=price)
         for code, name, price in TARIFFS

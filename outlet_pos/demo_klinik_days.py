@@ -244,10 +244,12 @@ def _visit(clinic: Clinic, day: date, code: str, patient, clock: datetime, stats
                  else (s, q, d) for s, q, d in lines]  # fmt: skip
     rx = None
     if lines and (force_rx or rng.random() < 0.92):
+        from outlet_pos.units.klinik.services.prescribers import prescribers
+
         rx = treatment.send_prescription(
             coop, visit, user,
             [{"item_id": clinic.drugs[s][0].id, "qty": Decimal(q), "dosage": d}
-             for s, q, d in lines],
+             for s, q, d in lines], "", prescribers(coop, active_only=True)[0].id,
         )  # fmt: skip
         rx.created_at = clock + timedelta(minutes=12)
         stats["prescriptions"] += 1

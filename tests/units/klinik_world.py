@@ -1,6 +1,7 @@
 """A village clinic for tests: klinik and apotek units at the cooperative's outlet, a clinic
 officer, a cashier with an open shift (float Rp100.000), two tariffs, sterile gauze in clinic
-stock (100 pcs worth Rp150.000) and a member (credit limit Rp100.000) who is also a patient."""
+stock (100 pcs worth Rp150.000), a member (credit limit Rp100.000) who is also a patient, and
+two prescribers: a doctor and a midwife, each with a SIP."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from outlet_pos.core.sales.shifts import open_shift
 from outlet_pos.core.tenancy import Outlet
 from outlet_pos.extensions import db
 from outlet_pos.units.klinik.services.patients import register_patient
+from outlet_pos.units.klinik.services.prescribers import save_prescriber
 from outlet_pos.units.klinik.services.treatment import save_tariff
 from tests.conftest import make_coop, make_user
 from tests.shop import stock_in
@@ -38,6 +40,8 @@ class Clinic:
     gauze: object
     member: object
     patient: object
+    doctor: object = None  # a prescriber: dokter with a SIP
+    midwife: object = None  # a prescriber: bidan with a SIP (no narkotika/psikotropika)
 
 
 def build_clinic(name: str = "Koperasi Sehat", *, tag: str = "") -> Clinic:
@@ -66,10 +70,14 @@ def build_clinic(name: str = "Koperasi Sehat", *, tag: str = "") -> Clinic:
             "name": "Sri Wahyuni", "sex": "P", "birth_date": date(1985, 5, 12),
             "member_number": "A-0001", "allergies": "Amoksisilin",
         })  # fmt: skip
-        return unit, apotek, tariffs, gauze, member, patient
+        doctor = save_prescriber(coop, manager, name="dr. Hana Pratiwi", profession="dokter",
+                                 license_no="SIP 503/0012/DINKES/2025")  # fmt: skip
+        midwife = save_prescriber(coop, manager, name="Bd. Rina", profession="bidan",
+                                  license_no="SIPB 446/77/2025")  # fmt: skip
+        return unit, apotek, tariffs, gauze, member, patient, doctor, midwife
 
-    unit, apotek, tariffs, gauze, member, patient = run_transaction(setup)
+    unit, apotek, tariffs, gauze, member, patient, doctor, midwife = run_transaction(setup)
     stock_in(coop, gauze, 100, 150_000)
     shift = run_transaction(open_shift, coop, cashier, outlet, FLOAT)
     return Clinic(coop, unit, apotek, officer, cashier, manager, shift, tariffs, gauze, member,
-                  patient)  # fmt: skip
+                  patient, doctor, midwife)  # fmt: skip

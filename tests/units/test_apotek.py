@@ -385,12 +385,13 @@ def test_a_drug_with_moves_cannot_move_into_the_register_classes(ph):
 
     def reclassify(cls: str):
         return save_drug(
-            ph.coop, None,
+            ph.coop, ph.apoteker,
             {"item_id": item.id, "sku": item.sku, "name": item.name, "base_uom": "tablet",
              "taxable": False, "units": [UnitSpec("tablet", Decimal(1), 900, 900),
                                          UnitSpec("strip", Decimal(10), 9_000, 9_000)]},
             {"drug_class": cls, "active_ingredient": "Amoksisilin", "strength": "500 mg",
-             "dosage_form": "tablet", "het_per_base": 1_000, "max_per_sale": None},
+             "dosage_form": "tablet", "het_per_base": 1_000, "max_per_sale": None,
+             "class_reason": "Koreksi golongan sesuai daftar BPOM"},
         )  # fmt: skip
 
     with pytest.raises(ValidationError, match="psikotropika/narkotika"):

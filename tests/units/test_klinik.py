@@ -253,7 +253,15 @@ def test_the_whole_visit_flow(ctx):
     with pytest.raises(DomainError, match="jumlah obat"):
         run_transaction(treatment.send_prescription, c.coop, v, c.officer,
                         [{"item_id": amox.id, "qty": Decimal(0), "dosage": "x"}])  # fmt: skip
-    rx = run_transaction(treatment.send_prescription, c.coop, v, c.officer, lines)
+    with pytest.raises(DomainError, match="SIP/STR"):  # obat keras: a licensed prescriber
+        run_transaction(treatment.send_prescription, c.coop, v, c.officer, lines)
+    rx = run_transaction(treatment.send_prescription, c.coop, v, c.officer, lines,
+                         "Pasien sulit menelan tablet besar", c.midwife.id)  # fmt: skip
+    assert (rx.prescriber, rx.prescriber_note, rx.clinic_note) == (
+        "Bd. Rina",
+        "Bidan, SIP/STR SIPB 446/77/2025",
+        "Pasien sulit menelan tablet besar",
+    )
     queued = pharmacy_queue(c.coop)
     assert [(r.id, r.visit_id, r.patient_id) for r in queued] == [(rx.id, v.id, patient.id)]
     assert v.prescription_id == rx.id

@@ -136,6 +136,7 @@ def test_visit_prescription_pharmacy_queue_dispense_receipt(app, browser, live_s
     pick(rx.locator("select[name=rx_item_1]"), "Paracetamol 500 mg tablet")
     rx.locator("input[name=rx_qty_1]").fill("10")
     rx.locator("input[name=rx_dosage_1]").fill("3 x 1 tablet bila demam")
+    pick(rx.locator("select[name=prescriber]"), "dr. Rahmat Hidayat")
     rx.get_by_role("button", name="Kirim resep ke apotek").click()
     flashed(page, "Resep dikirim ke antrean apotek")
     page.get_by_role("button", name="Selesai diperiksa").click()

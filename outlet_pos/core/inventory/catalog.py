@@ -33,6 +33,20 @@ class UnitSpec:
     barcodes: list[str] = field(default_factory=list)
 
 
+# Guards a unit adds on items it owns facts about (the pharmacy: a drug stays a batch-tracked
+# item of an apotek unit, priced under its HET). Called by ``save_item`` before it changes an
+# existing item, as ``guard(coop, item, unit=..., track_batch=..., units=...)``; a guard
+# raises ``ValidationError`` to refuse. The core knows the hook, never the units.
+ItemGuard = Callable[..., None]
+_ITEM_GUARDS: list[ItemGuard] = []
+
+
+def add_item_guard(guard: ItemGuard) -> None:
+    """Register ``guard`` once (re-registering the same function is a no-op)."""
+    if guard not in _ITEM_GUARDS:
+        _ITEM_GUARDS.append(guard)
+
+
 def _check_unit(spec: UnitSpec, item_name: str) -> None:
     name = (spec.name or "").strip()
     if not name or len(name) > 20:
@@ -106,6 +120,9 @@ def save_item(
             raise ValidationError(f"Barcode {code} sudah dipakai barang lain.", field="barcodes")
 
     creating = item is None
+    if not creating:
+        for guard in _ITEM_GUARDS:
+            guard(coop, item, unit=unit, track_batch=track_batch, units=units)
     if creating:
         item = Item(cooperative_id=coop.id)
         db.session.add(item)

@@ -64,6 +64,7 @@ SOURCE_LABELS = {
     "tax": "Pajak",
     "clinic": "Klinik",
     "lokal": "Unit lokal",
+    "logistics": "Pos & logistik",
 }
 
 MONTHS_ID = [

@@ -70,6 +70,7 @@ DOCUMENT_SOURCES = {
     "tax": "Jurnal pajak dikoreksi dari halaman Laporan pajak, bukan dibalik di sini.",
     "clinic": "Jurnal tagihan klinik dibatalkan dari halaman tagihannya.",
     "lokal": "Jurnal unit lokal (cold storage, agen) dikoreksi dari halaman unitnya.",
+    "logistics": "Jurnal pos & logistik dikoreksi dari halaman COD/kurir, bukan dibalik di sini.",
 }
 
 

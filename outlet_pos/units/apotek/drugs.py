@@ -88,7 +88,11 @@ def save_drug(coop: Cooperative, user: User | None, item_values: dict, drug_valu
     """Create or update a drug: the item (always batch-tracked, in the pharmacy unit) and its
     drug facts, in the caller's transaction. ``item_values`` takes ``save_item``'s keywords
     (``sku``, ``name``, ``base_uom``, ``units`` as ``UnitSpec``s, ...) and optionally
-    ``item_id`` to edit an existing drug."""
+    ``item_id`` to edit an existing drug.
+
+    Changing the class of an existing drug decides what the counter may sell without a
+    prescription, so only an apoteker may do it, with a reason (``drug_values["class_reason"]``)
+    that the audit row keeps beside the old and the new class."""
     values = dict(item_values)
     unit = pharmacy_unit(coop)
     if unit is None:
@@ -107,13 +111,49 @@ def save_drug(coop: Cooperative, user: User | None, item_values: dict, drug_valu
     _check_het(units, drug["het_per_base"])
     values["track_batch"] = True
     values.setdefault("decimals", 0)
+    info = drug_info(coop.id, item.id) if item is not None else None
+    old_class = info.drug_class if info is not None else None
+    reason = ""
+    if info is not None and old_class != drug["drug_class"]:
+        reason = _class_change(coop, user, item, old_class, drug["drug_class"], drug_values)
+    if info is not None:
+        # The drug facts first: the catalog's guard (``guard_item``) checks the prices
+        # against the HET this same edit sets.
+        for key, value in drug.items():
+            setattr(info, key, value)
+        db.session.flush()
     item = save_item(coop, unit=unit, item=item, user=user, **values)
-    info = drug_info(coop.id, item.id)
     creating = info is None
     if creating:
-        info = DrugInfo(cooperative_id=coop.id, item_id=item.id)
+        info = DrugInfo(cooperative_id=coop.id, item_id=item.id, **drug)
         db.session.add(info)
-    elif (info.drug_class in REGISTER_CLASSES) != (drug["drug_class"] in REGISTER_CLASSES):
+    db.session.flush()
+    detail = {"class": drug["drug_class"], "het": drug["het_per_base"]}
+    if reason:
+        detail |= {"class_old": old_class, "class_new": drug["drug_class"], "reason": reason}
+    record(
+        "drug.create" if creating else "drug.update",
+        user=user,
+        cooperative=coop,
+        target=item.sku,
+        detail=detail,
+    )
+    return item
+
+
+def _class_change(
+    coop: Cooperative, user: User | None, item: Item, old: str, new: str, raw: dict
+) -> str:
+    """Refuse a class change unless an apoteker makes it with a reason; returns the reason."""
+    if user is None or not user.can("pharmacy.dispense", coop):
+        raise ValidationError("Golongan obat hanya dapat diubah oleh apoteker.", field="drug_class")
+    reason = (raw.get("class_reason") or "").strip()[:300]
+    if len(reason) < 5:
+        raise ValidationError(
+            f"Tuliskan alasan perubahan golongan ({DRUG_CLASSES[old]} → {DRUG_CLASSES[new]}).",
+            field="class_reason",
+        )
+    if (old in REGISTER_CLASSES) != (new in REGISTER_CLASSES):
         # The register holds every move of a psikotropika/narkotika since its first one:
         # moving a drug in or out of those classes afterwards would leave moves unregistered.
         has_moves = db.session.scalar(
@@ -125,17 +165,47 @@ def save_drug(coop: Cooperative, user: User | None, item_values: dict, drug_valu
                 "psikotropika/narkotika: buat obat baru dengan golongan yang benar.",
                 field="drug_class",
             )
-    for key, value in drug.items():
-        setattr(info, key, value)
-    db.session.flush()
-    record(
-        "drug.create" if creating else "drug.update",
-        user=user,
-        cooperative=coop,
-        target=item.sku,
-        detail={"class": drug["drug_class"], "het": drug["het_per_base"]},
-    )
-    return item
+    return reason
+
+
+def guard_item(
+    coop: Cooperative, item: Item, *, unit: BusinessUnit, track_batch: bool, units: list
+) -> None:
+    """The catalog's guard (``catalog.add_item_guard``): a drug edited through the grocery
+    catalog page or the CSV import stays a drug — in an apotek unit (whose checkout rules
+    ask for the prescription, the apoteker and the HET), batch-tracked (expiry, FEFO, the
+    register) and priced under its HET."""
+    info = drug_info(coop.id, item.id)
+    if info is None:
+        return
+    if unit.kind != "apotek":
+        raise ValidationError(
+            f"{item.name} adalah obat ({info.class_label.lower()}): harus tetap di unit apotek.",
+            field="unit",
+        )
+    if not track_batch:
+        raise ValidationError(
+            f"{item.name} adalah obat: pelacakan batch (kedaluwarsa) tidak dapat dimatikan.",
+            field="track_batch",
+        )
+    _check_het(units, info.het_per_base)
+
+
+def check_drug_items(coop: Cooperative):
+    """verify: every drug is a batch-tracked item of an apotek unit (else the counter would
+    sell it without the drug-class rules, and its stock without batches)."""
+    rows = db.session.execute(
+        select(Item.sku, Item.track_batch, BusinessUnit.kind)
+        .join(DrugInfo, DrugInfo.item_id == Item.id)
+        .join(BusinessUnit, BusinessUnit.id == Item.unit_id)
+        .where(DrugInfo.cooperative_id == coop.id)
+        .order_by(Item.sku)
+    ).all()
+    for sku, tracked, kind in rows:
+        if kind != "apotek":
+            yield f"obat {sku} berada di unit {kind}, bukan apotek"
+        if not tracked:
+            yield f"obat {sku} tidak dilacak per batch"
 
 
 @dataclass

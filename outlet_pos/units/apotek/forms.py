@@ -63,6 +63,7 @@ class DrugForm(FlaskForm):
     sku = StringField("Kode (SKU)", validators=[wajib("Kode wajib diisi."), panjang(40)])
     name = StringField("Nama obat", validators=[wajib("Nama wajib diisi."), panjang(200)])
     drug_class = pilihan("Golongan", DRUG_CLASSES, validators=[wajib("Pilih golongan.")])
+    class_reason = StringField("Alasan perubahan golongan", validators=[opsional(), panjang(300)])
     active_ingredient = StringField("Zat aktif", validators=[opsional(), panjang(200)])
     strength = StringField("Kekuatan", validators=[opsional(), panjang(60)])
     dosage_form = pilihan("Bentuk sediaan", DOSAGE_FORMS)

@@ -57,6 +57,9 @@ class Prescription(db.Model):
     patient_name: Mapped[str] = mapped_column(String(200), default="")
     prescriber: Mapped[str] = mapped_column(String(200))
     prescriber_note: Mapped[str] = mapped_column(String(200), default="")  # SIP / facility
+    # The clinic's note to the apoteker (not the prescriber's licence): shown to the
+    # apoteker only, never printed on the salinan resep.
+    clinic_note: Mapped[str] = mapped_column(String(500), default="")
     written_on: Mapped[date] = mapped_column(Date)
     visit_id: Mapped[int | None] = mapped_column(Integer)  # clinic visit, no FK (see above)
     status: Mapped[str] = mapped_column(String(10), default="antri")

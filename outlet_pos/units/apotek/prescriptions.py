@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
@@ -19,7 +19,7 @@ from outlet_pos.core.audit import record
 from outlet_pos.core.db import lock_for_update
 from outlet_pos.core.errors import DomainError, NotFound, ValidationError
 from outlet_pos.core.inventory.models import Batch, Item
-from outlet_pos.core.inventory.services import parse_qty
+from outlet_pos.core.inventory.services import check_base_qty
 from outlet_pos.core.sales.sequences import next_value
 from outlet_pos.core.tenancy import BusinessUnit, Cooperative
 from outlet_pos.extensions import db
@@ -51,15 +51,12 @@ def _line(coop: Cooperative, no: int, raw: dict) -> tuple[Item, Decimal, str]:
     if unit.kind != "apotek" or drug_info(coop.id, item.id) is None:
         raise ValidationError(f"Baris {no}: {item.name} bukan obat apotek ini.", field="lines")
     try:
-        qty = parse_qty(raw.get("qty"))
-    except DomainError:
+        # The core's rule for a base quantity: positive, at most MAX_QTY, whole tablets.
+        qty = check_base_qty(item, raw.get("qty"))
+    except InvalidOperation:  # NaN, or a number too long for the decimal context
         raise ValidationError(f"Baris {no}: jumlah tidak valid.", field="lines") from None
-    if qty <= 0:
-        raise ValidationError(f"Baris {no}: jumlah harus lebih dari nol.", field="lines")
-    if qty != qty.quantize(Decimal(1).scaleb(-item.decimals)):
-        raise ValidationError(
-            f"Baris {no}: {item.name} dihitung per {item.base_uom} utuh.", field="lines"
-        )
+    except DomainError as err:
+        raise ValidationError(f"Baris {no}: {err.message}", field="lines") from None
     return item, qty, _text(raw.get("dosage"), 200)
 
 
@@ -75,11 +72,14 @@ def create_prescription(
     visit_id: int | None = None,
     patient_name: str = "",
     prescriber_note: str = "",
+    clinic_note: str = "",
 ) -> Prescription:
     """Put a prescription in the pharmacy queue (flush only; audited ``rx.create``).
 
     ``lines``: ``[{"item_id", "qty" (base units), "dosage"}]``, drugs of this cooperative's
-    pharmacy. An outside prescription may have no registered patient, but then a name."""
+    pharmacy. An outside prescription may have no registered patient, but then a name.
+    ``prescriber_note`` is the prescriber's licence or facility (printed on the salinan
+    resep); ``clinic_note`` is the clinic's note to the apoteker (never printed)."""
     if source not in RX_SOURCES:
         raise ValidationError("Asal resep tidak dikenal.", field="source")
     if patient is not None and patient.cooperative_id != coop.id:
@@ -109,6 +109,7 @@ def create_prescription(
         patient_name=name,
         prescriber=prescriber,
         prescriber_note=_text(prescriber_note, 200),
+        clinic_note=_text(clinic_note, 500),
         written_on=written_on,
         visit_id=visit_id,
         status="antri",

@@ -20,6 +20,7 @@ from decimal import Decimal
 
 from sqlalchemy import func, select
 
+from outlet_pos.core.db import is_sqlite, lock_for_update
 from outlet_pos.core.inventory.models import Item, StockLevel, StockMove
 from outlet_pos.core.inventory.services import add_move_listener, fmt_qty
 from outlet_pos.core.sales import rules as unit_rules
@@ -32,17 +33,17 @@ from outlet_pos.units.apotek.register_models import RegisterEntry
 _CACHE = "apotek_register_classes"
 
 
-def _cache() -> tuple[dict[int, str | None], set[str]]:
-    """This transaction's scratch: drug class per item, and the sources (``sale:<number>``)
-    that wrote register rows. Keyed by the transaction object, so a new transaction (which
-    may see a class changed meanwhile) starts empty."""
+def _cache() -> tuple[dict[int, str | None], set[str], set]:
+    """This transaction's scratch: drug class per item, the sources (``sale:<number>``)
+    that wrote register rows, and the items whose row is locked. Keyed by the transaction
+    object, so a new transaction (which may see a class changed meanwhile) starts empty."""
     session = db.session()
     tx = session.get_transaction()
     cache = session.info.get(_CACHE)
     if cache is None or cache[0] is not tx:
-        cache = (tx, {}, set())
+        cache = (tx, {}, set(), set())
         session.info[_CACHE] = cache
-    return cache[1], cache[2]
+    return cache[1], cache[2], cache[3]
 
 
 def _drug_class(item: Item) -> str | None:
@@ -67,10 +68,32 @@ def _stock_after(item: Item) -> Decimal:
         return sum((lv.on_hand for lv in levels), Decimal(0))
 
 
+def _lock_item(item: Item) -> None:
+    """Lock the drug's ``DrugInfo`` row (PostgreSQL; a no-op on SQLite, whose writers are
+    serial) before reading the stock for ``balance_after``: the inventory core locks only
+    the level of the location it moves, so two moves of one drug at two locations could
+    otherwise each read the other's old level and write balances that do not chain. Once
+    per item per transaction (a deadlock with a move the other way is retried by
+    ``run_transaction``)."""
+    locked = _cache()[2]
+    if is_sqlite() or item.id in locked:
+        return
+    with db.session.no_autoflush:
+        db.session.execute(
+            lock_for_update(
+                select(DrugInfo.id).where(
+                    DrugInfo.cooperative_id == item.cooperative_id, DrugInfo.item_id == item.id
+                )
+            )
+        )
+    locked.add(item.id)
+
+
 def on_move(move: StockMove, item: Item) -> None:
     """Add the register row of ``move`` if ``item`` is a psikotropika/narkotika drug."""
     if _drug_class(item) not in REGISTER_CLASSES:
         return
+    _lock_item(item)
     _cache()[1].add(move.source)
     db.session.add(
         RegisterEntry(

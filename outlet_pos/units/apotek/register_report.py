@@ -18,6 +18,7 @@ from decimal import Decimal
 
 from sqlalchemy import func, select
 
+from outlet_pos.core.inventory.io import safe_cell
 from outlet_pos.core.inventory.models import MOVE_KINDS, Batch, Item, StockLevel, StockMove
 from outlet_pos.core.ledger.models import MONTHS_ID
 from outlet_pos.core.sales.models import Sale
@@ -232,20 +233,22 @@ def register_csv(report: RegisterMonth) -> bytes:
     writer.writerow(CSV_HEADER)
     for drug in report.drugs:
         for m in drug.movements:
+            # Names, batch codes and sources are typed by people: a leading = + - @
+            # would run as a formula in the spreadsheet the inspector opens (safe_cell).
             writer.writerow(
                 [
                     m.day.isoformat(),
-                    drug.name,
-                    drug.strength,
-                    m.batch,
+                    safe_cell(drug.name),
+                    safe_cell(drug.strength),
+                    safe_cell(m.batch),
                     m.expiry.isoformat() if m.expiry else "",
                     _qty(m.qty_in) if m.qty_in else "",
                     _qty(m.qty_out) if m.qty_out else "",
                     _qty(m.balance),
-                    m.where,
-                    m.prescription,
-                    m.patient,
-                    m.prescriber,
+                    safe_cell(m.where),
+                    safe_cell(m.prescription),
+                    safe_cell(m.patient),
+                    safe_cell(m.prescriber),
                 ]
             )
     return ("\ufeff" + out.getvalue()).encode("utf-8")

@@ -33,9 +33,10 @@ from outlet_pos.core.sales.models import SaleLine
 from outlet_pos.extensions import db
 from outlet_pos.money import format_rupiah
 from outlet_pos.units.apotek.drugs import drug_info
-from outlet_pos.units.apotek.duty import on_duty
+from outlet_pos.units.apotek.duty import on_duty, open_duty_of
 from outlet_pos.units.apotek.prescription_models import (
     OPEN_STATUSES,
+    PharmacistDuty,
     Prescription,
     PrescriptionDispense,
     PrescriptionLine,
@@ -91,6 +92,19 @@ def _prescription(ctx: unit_rules.CheckoutContext, state: dict) -> Prescription 
     return rx
 
 
+def _pharmacist(ctx: unit_rules.CheckoutContext, state: dict) -> PharmacistDuty | None:
+    """The duty this sale is handed out under, once per checkout: the selling user's own
+    when an apoteker on duty sells (the dispense rows then name who actually handed it
+    over), else the apoteker on duty at the pharmacy, else None."""
+    if "duty" not in state:
+        mine = open_duty_of(ctx.coop, ctx.user) if ctx.user is not None else None
+        if mine is not None and "apoteker" in ctx.user.roles_in(ctx.coop):
+            state["duty"] = mine
+        else:
+            state["duty"] = on_duty(ctx.coop)
+    return state["duty"]
+
+
 class ApotekRules:
     def check_line(self, line: unit_rules.LineContext, ctx: unit_rules.CheckoutContext) -> None:
         item = line.item
@@ -120,7 +134,7 @@ class ApotekRules:
                     "dengan resep.",
                     field="prescription",
                 )
-            if on_duty(ctx.coop) is None:
+            if _pharmacist(ctx, state) is None:
                 raise DomainError(
                     f"{item.name} termasuk {info.class_label.lower()}: hanya dapat diserahkan "
                     "saat apoteker sedang bertugas.",
@@ -156,7 +170,7 @@ class ApotekRules:
                 select(SaleLine).where(SaleLine.sale_id == sale.id).order_by(SaleLine.line_no)
             )
         )
-        duty = on_duty(ctx.coop)
+        duty = _pharmacist(ctx, state)
         pharmacist_id = duty.user_id if duty is not None else ctx.user.id
         used: set[int] = set()
         for item_id, parts in state["lines"]:
@@ -244,8 +258,12 @@ RULES = ApotekRules()
 
 def register() -> None:
     """Hook the rules into the core's checkout and add the verify check."""
+    from outlet_pos.core.inventory.catalog import add_item_guard
     from outlet_pos.core.verify import register_check
+    from outlet_pos.units.apotek.drugs import check_drug_items, guard_item
     from outlet_pos.units.apotek.prescriptions import check_dispensed
 
     unit_rules.register("apotek", RULES)
+    add_item_guard(guard_item)
     register_check("Resep: jumlah diserahkan = catatan penyerahan", check_dispensed)
+    register_check("Obat: berbatch dan di unit apotek", check_drug_items)

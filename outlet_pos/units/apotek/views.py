@@ -155,16 +155,12 @@ def copy_data(rx: Prescription, apoteker: str) -> CopyData:
 
 
 @bp.route("/resep/<int:prescription_id>/salinan")
-@requires("pharmacy.view")
+@requires("pharmacy.dispense")
 def prescription_copy(prescription_id: int):
-    coop = require_cooperative()
+    """The salinan resep (p.c.c.): the apoteker certifies the copy with their own name, so
+    only an apoteker may print it."""
     rx = _rx_or_404(prescription_id)
-    on = duty.on_duty(coop)
-    if "apoteker" in current_user.roles_in(coop):
-        name = current_user.full_name
-    else:
-        name = on.user.full_name if on is not None else ""
-    pdf = render_prescription_copy(copy_data(rx, name))
+    pdf = render_prescription_copy(copy_data(rx, current_user.full_name))
     headers = {"Content-Disposition": f'inline; filename="salinan-{rx.number}.pdf"'}
     return Response(pdf, mimetype="application/pdf", headers=headers)
 

@@ -96,6 +96,7 @@ def _values(form: DrugForm, item: Item | None) -> tuple[dict, dict]:
         item_values["item_id"] = item.id
     drug_values = {
         "drug_class": form.drug_class.data,
+        "class_reason": form.class_reason.data,
         "dosage_form": form.dosage_form.data,
         "active_ingredient": form.active_ingredient.data,
         "strength": form.strength.data,

@@ -9,7 +9,7 @@ from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAr
 from outlet_pos.core.errors import DomainError
 from outlet_pos.forms import RupiahField, TanggalField, opsional, panjang, wajib
 from outlet_pos.units.klinik.models import SEXES
-from outlet_pos.units.klinik.visit_models import BILL_METHODS
+from outlet_pos.units.klinik.visit_models import BILL_METHODS, PROFESSIONS
 
 
 def place_error(form: FlaskForm, exc: DomainError) -> None:
@@ -58,6 +58,8 @@ class RecordForm(FlaskForm):
                              render_kw={"list": "icd10-list", "autocomplete": "off"})  # fmt: skip
     diagnosis_text = StringField("Diagnosis", validators=[opsional(), panjang(300)])
     notes = TextAreaField("Catatan / terapi", validators=[opsional(), panjang(4000)])
+    # Only once the visit is finished or billed: the record then changes by amendment.
+    amend_reason = StringField("Alasan koreksi", validators=[opsional(), panjang(300)])
 
     FIELDS = ("complaint", "systolic", "diastolic", "pulse", "temperature", "weight", "height",
               "spo2", "examination", "icd10_code", "diagnosis_text", "notes")  # fmt: skip
@@ -84,7 +86,18 @@ class ConsumableForm(FlaskForm):
 
 
 class PrescriptionForm(FlaskForm):
+    prescriber = SelectField("Penulis resep", choices=[], validate_choice=False)
     note = StringField("Catatan untuk apoteker", validators=[opsional(), panjang(500)])
+
+
+class PrescriberForm(FlaskForm):
+    name = StringField("Nama (dengan gelar)", validators=[wajib("Nama wajib diisi."),
+                                                         panjang(200)])  # fmt: skip
+    profession = SelectField("Profesi", choices=PROFESSIONS,
+                             validators=[wajib("Pilih profesi.")])  # fmt: skip
+    license_no = StringField("Nomor SIP/STR", validators=[wajib("Nomor SIP/STR wajib diisi."),
+                                                          panjang(60)])  # fmt: skip
+    active = BooleanField("Aktif", default=True)
 
 
 class ReferralForm(FlaskForm):

@@ -1,5 +1,5 @@
-"""The clinic's tariff list (``clinic.manage``) and reports (``clinic.report``; counts and
-amounts only, no patient names)."""
+"""The clinic's tariff list and prescribers (``clinic.manage``) and reports
+(``clinic.report``; counts and amounts only, no patient names)."""
 
 from __future__ import annotations
 
@@ -17,11 +17,13 @@ from outlet_pos.core.tenancy import get_scoped_or_404, require_cooperative, scop
 from outlet_pos.extensions import db
 from outlet_pos.shell.downloads import send_report
 from outlet_pos.units.klinik import bp
-from outlet_pos.units.klinik.forms import TariffForm, place_error
+from outlet_pos.units.klinik.forms import PrescriberForm, TariffForm, place_error
 from outlet_pos.units.klinik.services import reports
+from outlet_pos.units.klinik.services.prescribers import prescribers as prescriber_list
+from outlet_pos.units.klinik.services.prescribers import save_prescriber
 from outlet_pos.units.klinik.services.treatment import save_tariff
 from outlet_pos.units.klinik.views import user
-from outlet_pos.units.klinik.visit_models import ClinicTariff
+from outlet_pos.units.klinik.visit_models import ClinicPrescriber, ClinicTariff
 
 REPORTS = {"bulan": "Kunjungan per bulan", "diagnosa": "Diagnosis (ICD-10)",
            "layanan": "Pendapatan per layanan"}  # fmt: skip
@@ -62,6 +64,40 @@ def _save_tariff(tariff: ClinicTariff | None):
             flash("Tarif layanan disimpan.", "success")
             return redirect(url_for("klinik.tariffs"))
     return _tariff_page(form, tariff, 400)
+
+
+@bp.route("/penulis-resep", methods=["GET", "POST"])
+@requires("clinic.manage")
+def prescribers():
+    return _save_prescriber(None)
+
+
+@bp.route("/penulis-resep/<int:prescriber_id>", methods=["GET", "POST"])
+@requires("clinic.manage")
+def prescriber_edit(prescriber_id: int):
+    return _save_prescriber(get_scoped_or_404(ClinicPrescriber, prescriber_id))
+
+
+def _save_prescriber(row: ClinicPrescriber | None):
+    """The clinic's prescribers and their SIP/STR: the examination page picks from them."""
+    coop = require_cooperative()
+    form = PrescriberForm(obj=row) if row is not None else PrescriberForm()
+    status = 200
+    if form.is_submitted():
+        status = 400
+        if form.validate():
+            try:
+                run_transaction(save_prescriber, coop, user(), name=form.name.data,
+                                profession=form.profession.data,
+                                license_no=form.license_no.data, active=form.active.data,
+                                prescriber_id=row.id if row else None)  # fmt: skip
+            except DomainError as exc:
+                place_error(form, exc)
+            else:
+                flash("Penulis resep disimpan.", "success")
+                return redirect(url_for("klinik.prescribers"))
+    return render_template("klinik/prescribers.html", rows=prescriber_list(coop), form=form,
+                           row=row), status  # fmt: skip
 
 
 def _year(coop) -> int:

@@ -32,6 +32,7 @@ from outlet_pos.units.klinik.forms import (
 from outlet_pos.units.klinik.models import SEXES
 from outlet_pos.units.klinik.services import icd10
 from outlet_pos.units.klinik.services.documents import ReferralData, render_referral
+from outlet_pos.units.klinik.services.prescribers import prescribers
 from outlet_pos.units.klinik.services.treatment import (
     active_tariffs,
     add_service,
@@ -40,13 +41,22 @@ from outlet_pos.units.klinik.services.treatment import (
     send_prescription,
     use_consumable,
 )
-from outlet_pos.units.klinik.services.visits import finish_visit, paid_bill, save_record
+from outlet_pos.units.klinik.services.visits import (
+    amend_record,
+    amendments,
+    finish_visit,
+    is_closed,
+    paid_bill,
+    save_record,
+)
 from outlet_pos.units.klinik.services.visits import save_referral as save_referral_service
 from outlet_pos.units.klinik.views import user
 from outlet_pos.units.klinik.visit_models import Visit
 
 RECORDS = "clinic.records"
 RX_ROWS = 5
+FIELD_LABELS = {name: str(field.args[0]) for name, field in vars(RecordForm).items()
+                if name in RecordForm.FIELDS}  # fmt: skip
 
 
 def drugs(coop) -> list[tuple[Item, DrugInfo]]:
@@ -95,10 +105,14 @@ def _page(visit: Visit, status: int = 200, **forms):
         referral_form.to.data = visit.referral_to
         referral_form.reason.data = visit.referral_reason
         referral_form.summary.data = visit.referral_summary
+    rx_form = forms.get("rx_form") or PrescriptionForm(formdata=None)
+    rx_form.prescriber.choices = {"": "— petugas (obat bebas saja) —"} | {
+        str(p.id): p.label for p in prescribers(coop, active_only=True)
+    }
     return render_template(
         "klinik/record.html", v=visit, patient=visit.patient, record_form=record_form,
-        service_form=service_form, consumable_form=consumable_form,
-        rx_form=forms.get("rx_form") or PrescriptionForm(formdata=None),
+        service_form=service_form, consumable_form=consumable_form, rx_form=rx_form,
+        closed=is_closed(visit), amendments=amendments(visit), field_labels=FIELD_LABELS,
         referral_form=referral_form, drugs=drugs(coop), rx_rows=RX_ROWS,
         icd_codes=icd10.codes(), bill=paid_bill(visit), today=coop.today(),
         age=visit.patient.age_on(visit.business_date),
@@ -115,7 +129,11 @@ def visit_record(visit_id: int):
     form = RecordForm()
     if form.validate_on_submit():
         try:
-            run_transaction(save_record, coop, visit, user(), form.values())
+            if is_closed(visit):  # finished or billed: a dated amendment with its reason
+                run_transaction(amend_record, coop, visit, user(), form.values(),
+                                form.amend_reason.data or "")  # fmt: skip
+            else:
+                run_transaction(save_record, coop, visit, user(), form.values())
         except DomainError as exc:
             place_error(form, exc)
         else:
@@ -197,7 +215,7 @@ def visit_prescription(visit_id: int):
         flash("Catatan resep terlalu panjang.", "error")
         return redirect(back)
     return act(back, send_prescription, coop, visit, user(), _rx_lines(), form.note.data or "",
-               done="Resep dikirim ke antrean apotek.")  # fmt: skip
+               _int(form.prescriber.data), done="Resep dikirim ke antrean apotek.")  # fmt: skip
 
 
 @bp.route("/kunjungan/<int:visit_id>/rujukan", methods=["POST"])

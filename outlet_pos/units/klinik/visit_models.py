@@ -11,6 +11,7 @@ A bill is never edited: a void posts the counter-entry and keeps the number (gap
 
 from __future__ import annotations
 
+import json
 import uuid
 from datetime import date, datetime
 from decimal import Decimal
@@ -195,3 +196,64 @@ class ClinicBill(db.Model):
     @property
     def is_void(self) -> bool:
         return self.status == "batal"
+
+
+PROFESSIONS = {
+    "dokter": "Dokter",
+    "dokter_gigi": "Dokter gigi",
+    "bidan": "Bidan",
+    "perawat": "Perawat",
+}
+# Who may write narkotika and psikotropika (UU Narkotika, UU Psikotropika): doctors only.
+DOCTORS = ("dokter", "dokter_gigi")
+
+
+class ClinicPrescriber(db.Model):
+    """A person allowed to write the clinic's prescriptions, with the licence (SIP/STR) the
+    pharmacy must see for obat keras and above. Kept by the clinic's manager once, rather
+    than typed on every prescription, so a name cannot be made up at the desk."""
+
+    __tablename__ = "clinic_prescriber"
+    __table_args__ = (UniqueConstraint("cooperative_id", "license_no"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    cooperative_id: Mapped[int] = mapped_column(ForeignKey("cooperative.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    profession: Mapped[str] = mapped_column(String(20))
+    license_no: Mapped[str] = mapped_column(String(60))  # SIP or STR number
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    @property
+    def profession_label(self) -> str:
+        return PROFESSIONS.get(self.profession, self.profession)
+
+    @property
+    def is_doctor(self) -> bool:
+        return self.profession in DOCTORS
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} ({self.profession_label}, SIP/STR {self.license_no})"
+
+
+class RecordAmendment(db.Model):
+    """A dated correction of a finished visit's medical record: what each changed field held
+    before and after, who changed it and why. The record is never silently rewritten once the
+    visit is finished; the original values stay readable here."""
+
+    __tablename__ = "clinic_record_amendment"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    cooperative_id: Mapped[int] = mapped_column(ForeignKey("cooperative.id"), index=True)
+    visit_id: Mapped[int] = mapped_column(ForeignKey("clinic_visit.id"), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    reason: Mapped[str] = mapped_column(String(300))
+    changes_json: Mapped[str] = mapped_column(Text, default="{}")  # {field: [old, new]}
+
+    user = relationship("User")
+
+    @property
+    def changes(self) -> dict[str, list]:
+        return json.loads(self.changes_json or "{}")

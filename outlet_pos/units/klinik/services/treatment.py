@@ -22,6 +22,8 @@ from outlet_pos.core.ledger import post
 from outlet_pos.core.sales.common import COGS_ACCOUNT
 from outlet_pos.core.tenancy import BusinessUnit, Cooperative
 from outlet_pos.extensions import db
+from outlet_pos.units.apotek.drugs import drug_info
+from outlet_pos.units.klinik.services.prescribers import active_prescriber
 from outlet_pos.units.klinik.services.visits import _locked_visit, paid_bill
 from outlet_pos.units.klinik.visit_models import (
     ClinicTariff,
@@ -113,6 +115,8 @@ def add_service(coop: Cooperative, visit: Visit, user, tariff_id: object, qty: o
     db.session.add(line)
     db.session.flush()
     db.session.expire(visit, ["services"])
+    record("clinic.service.add", user=user, cooperative=coop, target=visit.queue_label,
+           detail={"tariff": tariff.code, "qty": qty, "amount": line.amount})  # fmt: skip
     return line
 
 
@@ -121,9 +125,12 @@ def remove_service(coop: Cooperative, visit: Visit, user, service_id: object) ->
     line = db.session.get(VisitService, service_id) if type(service_id) is int else None
     if line is None or line.visit_id != visit.id:
         raise DomainError("Layanan tidak ditemukan pada kunjungan ini.")
+    detail = {"service": line.name, "qty": line.qty, "amount": line.amount}
     db.session.delete(line)
     db.session.flush()
     db.session.expire(visit, ["services"])
+    record("clinic.service.remove", user=user, cooperative=coop, target=visit.queue_label,
+           detail=detail)  # fmt: skip
 
 
 # --- consumables ---------------------------------------------------------------------------
@@ -148,6 +155,14 @@ def use_consumable(coop: Cooperative, visit: Visit, user, item_id: object,
     item = db.session.get(Item, item_id) if type(item_id) is int else None
     if item is None or item.cooperative_id != coop.id or item.unit_id != visit.unit_id:
         raise ValidationError("Pilih barang dari persediaan klinik.", field="item")
+    info = drug_info(coop.id, item.id)
+    if info is not None and info.needs_prescription:
+        # Obat keras and above leave only through a prescription served by the apoteker.
+        raise ValidationError(
+            f"{item.name} termasuk {info.class_label.lower()}: tulis resep ke apotek, "
+            "bukan pemakaian bahan klinik.",
+            field="item",
+        )
     try:
         qty = qty if isinstance(qty, Decimal) else parse_qty(qty)
     except DomainError as err:
@@ -171,6 +186,8 @@ def use_consumable(coop: Cooperative, visit: Visit, user, item_id: object,
                            cost=cost, entry_id=entry.id if entry else None)  # fmt: skip
     db.session.add(used)
     db.session.flush()
+    record("clinic.consumable", user=user, cooperative=coop, target=visit.queue_label,
+           detail={"item": item.sku, "qty": str(qty), "cost": cost})  # fmt: skip
     return used
 
 
@@ -178,9 +195,15 @@ def use_consumable(coop: Cooperative, visit: Visit, user, item_id: object,
 
 
 def send_prescription(coop: Cooperative, visit: Visit, user, lines: list[dict],
-                      note: str = ""):  # fmt: skip
+                      note: str = "", prescriber_id: int | None = None):  # fmt: skip
     """Write the prescription into the pharmacy's queue (the one klinik -> apotek hand-off).
-    The pharmacy checks the drugs, classes and stock when it dispenses."""
+
+    ``prescriber_id`` picks the writer from the clinic's prescriber list: required as soon as
+    one drug is obat keras or above (the pharmacy must see a licence), and a doctor for
+    narkotika/psikotropika. Obat bebas alone may go out under the officer's name. ``note``
+    is the clinic's note to the apoteker, kept apart from the prescriber's licence. The
+    pharmacy checks stock and the counter rules when it dispenses."""
+    from outlet_pos.units.apotek.models import PRESCRIPTION_CLASSES, REGISTER_CLASSES
     from outlet_pos.units.apotek.prescriptions import create_prescription
 
     visit = _locked_visit(coop, visit)
@@ -199,14 +222,38 @@ def send_prescription(coop: Cooperative, visit: Visit, user, lines: list[dict],
         clean.append({"item_id": line.get("item_id"), "qty": qty, "dosage": dosage[:200]})
     if not clean:
         raise ValidationError("Resep harus berisi paling sedikit satu obat.", field="lines")
+    classes = {}
+    for line in clean:
+        info = drug_info(coop.id, line["item_id"]) if type(line["item_id"]) is int else None
+        if info is not None:
+            classes[info.item.name] = info.drug_class
+    writer = active_prescriber(coop, prescriber_id)
+    if prescriber_id is not None and writer is None:
+        raise ValidationError("Pilih penulis resep dari daftar klinik.", field="prescriber")
+    strict = sorted(name for name, cls in classes.items() if cls in PRESCRIPTION_CLASSES)
+    if strict and writer is None:
+        raise ValidationError(
+            f"{strict[0]} obat keras/golongan khusus: pilih penulis resep yang punya SIP/STR.",
+            field="prescriber",
+        )
+    narcotic = sorted(name for name, cls in classes.items() if cls in REGISTER_CLASSES)
+    if narcotic and not writer.is_doctor:
+        raise ValidationError(
+            f"{narcotic[0]} (narkotika/psikotropika) hanya boleh diresepkan dokter.",
+            field="prescriber",
+        )
+    if writer is not None:
+        name, licence = writer.name, f"{writer.profession_label}, SIP/STR {writer.license_no}"
+    else:
+        name, licence = getattr(user, "full_name", "") or "Petugas klinik", ""
     patient = visit.patient
     rx = create_prescription(
-        coop, user, patient=patient, prescriber=getattr(user, "full_name", "") or "Petugas klinik",
-        written_on=visit.business_date,
+        coop, user, patient=patient, prescriber=name, written_on=visit.business_date,
         lines=clean, source="klinik", visit_id=visit.id, patient_name=patient.name,
-        prescriber_note=(note or "").strip()[:500],
+        prescriber_note=licence, clinic_note=(note or "").strip()[:500],
     )  # fmt: skip
     visit.prescription_id = rx.id
     db.session.flush()
-    record("clinic.prescription", user=user, cooperative=coop, target=visit.queue_label)
+    record("clinic.prescription", user=user, cooperative=coop, target=visit.queue_label,
+           detail={"prescription": rx.number, "prescriber": name})  # fmt: skip
     return rx

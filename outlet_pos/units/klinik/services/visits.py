@@ -10,6 +10,7 @@ Vital signs are checked against physiological ranges: a typo such as 1200 for a 
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
@@ -24,7 +25,7 @@ from outlet_pos.core.tenancy import BusinessUnit, Cooperative
 from outlet_pos.extensions import db
 from outlet_pos.units.klinik.models import Patient
 from outlet_pos.units.klinik.services import icd10
-from outlet_pos.units.klinik.visit_models import ClinicBill, Visit
+from outlet_pos.units.klinik.visit_models import ClinicBill, RecordAmendment, Visit
 
 OPEN = ("menunggu", "diperiksa")
 # field: (label, low, high, integer?)
@@ -169,11 +170,8 @@ def check_diagnosis(code: str, text: str) -> tuple[str, str]:
     return code, text or name
 
 
-def save_record(coop: Cooperative, visit: Visit, user, data: dict) -> Visit:
-    """Write the examination (clinic.records). Opening a waiting visit marks it diperiksa."""
-    visit = _locked_visit(coop, visit)
-    if visit.status == "batal":
-        raise DomainError("Kunjungan ini sudah dibatalkan.")
+def _record_values(data: dict) -> dict:
+    """The record's fields from ``data``, checked (vital ranges, ICD-10 list, lengths)."""
     values: dict = {name: _vital(name, data.get(name)) for name in VITALS}
     if (
         values["systolic"] is not None
@@ -187,6 +185,26 @@ def save_record(coop: Cooperative, visit: Visit, user, data: dict) -> Visit:
     values["icd10_code"], values["diagnosis_text"] = check_diagnosis(
         data.get("icd10_code", ""), data.get("diagnosis_text", "")
     )
+    return values
+
+
+def is_closed(visit: Visit) -> bool:
+    """A finished or billed visit's record is closed: only an amendment changes it."""
+    return visit.status == "selesai" or paid_bill(visit) is not None
+
+
+def save_record(coop: Cooperative, visit: Visit, user, data: dict) -> Visit:
+    """Write the examination (clinic.records). Opening a waiting visit marks it diperiksa.
+    Once the visit is finished or billed the record is closed: ``amend_record`` instead."""
+    visit = _locked_visit(coop, visit)
+    if visit.status == "batal":
+        raise DomainError("Kunjungan ini sudah dibatalkan.")
+    if is_closed(visit):
+        raise DomainError(
+            "Kunjungan sudah selesai/ditagih: rekam medis hanya dapat dikoreksi dengan "
+            "amandemen beralasan."
+        )
+    values = _record_values(data)
     for key, value in values.items():
         setattr(visit, key, value)
     if visit.status == "menunggu":
@@ -196,6 +214,52 @@ def save_record(coop: Cooperative, visit: Visit, user, data: dict) -> Visit:
     db.session.flush()
     record("clinic.visit.record", user=user, cooperative=coop, target=visit.queue_label)
     return visit
+
+
+def _plain(value: object) -> object:
+    return str(value) if isinstance(value, Decimal) else value
+
+
+def amend_record(coop: Cooperative, visit: Visit, user, data: dict, reason: str):
+    """Correct a closed record: the new values go on the visit and a dated
+    ``RecordAmendment`` keeps, per changed field, the value before and after, who and why.
+    Nothing is overwritten without that trace; an amendment that changes nothing is refused."""
+    visit = _locked_visit(coop, visit)
+    if not is_closed(visit):
+        raise DomainError("Rekam medis kunjungan yang belum selesai diubah langsung.")
+    values = _record_values(data)
+    reason = (reason or "").strip()
+    if len(reason) < 5 or len(reason) > 300:
+        raise ValidationError("Tuliskan alasan koreksi (5–300 karakter).", field="amend_reason")
+    if visit.status == "selesai" and not values["icd10_code"]:
+        raise ValidationError("Kunjungan selesai wajib punya diagnosis ICD-10.", field="icd10_code")
+    changes = {
+        key: [_plain(getattr(visit, key)), _plain(value)]
+        for key, value in values.items()
+        if getattr(visit, key) != value
+    }
+    if not changes:
+        raise ValidationError("Tidak ada isian rekam medis yang berubah.", field="amend_reason")
+    for key, value in values.items():
+        setattr(visit, key, value)
+    row = RecordAmendment(cooperative_id=coop.id, visit_id=visit.id,
+                          user_id=getattr(user, "id", user), created_at=utcnow(), reason=reason,
+                          changes_json=json.dumps(changes, ensure_ascii=False))  # fmt: skip
+    db.session.add(row)
+    db.session.flush()
+    record("clinic.visit.amend", user=user, cooperative=coop, target=visit.queue_label,
+           detail={"fields": sorted(changes), "reason": reason})  # fmt: skip
+    return row
+
+
+def amendments(visit: Visit) -> list[RecordAmendment]:
+    return list(
+        db.session.scalars(
+            select(RecordAmendment)
+            .where(RecordAmendment.visit_id == visit.id)
+            .order_by(RecordAmendment.id)
+        )
+    )
 
 
 def finish_visit(coop: Cooperative, visit: Visit, user) -> Visit:
