@@ -181,6 +181,10 @@ def _build(password: str | None, days: int) -> list[tuple[str, str, str]]:
 
         build_klinik(coop, first, today - timedelta(days=1))
 
+        from outlet_pos.demo_lokal import build_lokal
+
+        build_lokal(coop, first, today - timedelta(days=1))
+
     build_assets(coop, start, today)
     close_previous_year(coop, fy - 1, rng)
 

@@ -19,6 +19,7 @@ from outlet_pos.core.ledger import balances
 from outlet_pos.core.tenancy import Cooperative
 from outlet_pos.core.verify import verify_all
 from outlet_pos.extensions import db
+from outlet_pos.units.apotek.models import DrugInfo
 
 
 def check_demo_klinik(app) -> None:
@@ -118,7 +119,8 @@ def check_fefo(coop: Cooperative) -> None:
         select(StockMove.id, StockMove.item_id, StockMove.batch_id, StockMove.qty,
                StockMove.kind, StockMove.date, Batch.expiry)
         .join(Batch, Batch.id == StockMove.batch_id)
-        .where(StockMove.cooperative_id == coop.id)
+        .join(DrugInfo, DrugInfo.item_id == StockMove.item_id)  # drugs only (animals are
+        .where(StockMove.cooperative_id == coop.id)  # batches too: their tag, no expiry)
         .order_by(StockMove.id)
     ).all()  # fmt: skip
     expiry = {m.batch_id: m.expiry for m in moves}

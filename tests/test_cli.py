@@ -25,6 +25,7 @@ def test_init_creates_the_first_admin_once(app, runner):
 
 def test_demo_builds_a_cooperative_whose_books_verify(app, runner, client, login):
     from tests.demo_klinik_checks import check_demo_klinik
+    from tests.demo_lokal_checks import check_demo_lokal
     from tests.demo_pupuk_checks import check_demo_kiosk
 
     result = runner.invoke(
@@ -50,6 +51,7 @@ def test_demo_builds_a_cooperative_whose_books_verify(app, runner, client, login
     assert "Pupuk ditebus = catatan penebusan per alokasi" in verify.output
     check_demo_kiosk(app)
     check_demo_klinik(app)
+    check_demo_lokal(app)
     login(client, "bendahara", "Demo-Sukamaju-2025")
     page = client.get("/pembukuan/neraca-saldo").get_data(as_text=True)
     assert "Saldo awal" in page or "Kas" in page

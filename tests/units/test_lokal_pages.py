@@ -101,6 +101,10 @@ def test_lpg_logbook_page_pdf_and_excel(app, login):
                         user=cashier, extra={"nik": NIK_A, "buyer_name": "Pak Udin"})  # fmt: skip
     client = app.test_client()
     login(client, w["kasir"])
+    # A day without sales is an empty logbook, not an error (the totals start from zero).
+    empty = client.get(f"/unit-lokal/{w['lpg']}/lpg?tanggal=2020-01-02")
+    assert empty.status_code == 200
+    assert client.get(f"/unit-lokal/{w['lpg']}/lpg?tanggal=2020-01-02&fmt=pdf").status_code == 200
     page = client.get(f"/unit-lokal/{w['lpg']}/lpg").get_data(as_text=True)
     assert "••••••••••••0001" in page and "Pak Udin" in page and "Rp36.000" in page
     assert NIK_A not in page  # the full NIK never leaves the counter

@@ -4,6 +4,7 @@ catalog, and the LPG logbook (then the cold room and the agent desk)."""
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 from flask import Response, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -203,7 +204,7 @@ def lpg_log(unit_id: int):
         [Column("No", 0.06, "right"), Column("NIK", 0.3), Column("Nama pembeli", 0.38),
          Column("Tabung", 0.1, "right"), Column("Jumlah", 0.16, "right")],
         [[i, r.masked, r.name or "-", fmt_qty(r.qty), r.amount] for i, r in enumerate(rows, 1)],
-        ["", f"Jumlah {len(rows)} NIK", "", fmt_qty(sum((r.qty for r in rows), 0)),
+        ["", f"Jumlah {len(rows)} NIK", "", fmt_qty(sum((r.qty for r in rows), Decimal(0))),
          sum(r.amount for r in rows)],
         [f"Unit {found.name}. NIK ditampilkan 4 digit terakhir."],
     )  # fmt: skip
@@ -212,7 +213,7 @@ def lpg_log(unit_id: int):
     if exported is not None:
         return exported
     return render_template("lokal/lpg_log.html", unit=found, rows=rows, day=day,
-                           total_qty=sum((r.qty for r in rows), 0),
+                           total_qty=sum((r.qty for r in rows), Decimal(0)),
                            total_amount=sum(r.amount for r in rows))  # fmt: skip
 
 
