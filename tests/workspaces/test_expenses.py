@@ -66,6 +66,18 @@ def test_an_expense_paid_from_the_drawer_lowers_the_shifts_expected_cash(coop, t
     lines = {(ln.account.code, ln.debit, ln.credit) for ln in expense.entry.lines}
     assert lines == {("612100", 120_000, 0), ("111100", 0, 120_000)}
     assert expense.number == f"BKK-{coop.today().year}-000001"
+    # The X report names it: float + every line = the expected cash.
+    from outlet_pos.workspaces.kasir.reports import shift_summary
+
+    summary = shift_summary(shift)
+    assert [(o["label"], o["amount"]) for o in summary["others"]] == [
+        ("Pengeluaran/pendapatan lain", -120_000)
+    ]
+    lines_total = (
+        shift.float_amount + summary["cash_sales"] - summary["cash_refunds"] + summary["cash_moved"]
+        + sum(o["amount"] for o in summary["others"])
+    )  # fmt: skip
+    assert lines_total == summary["expected"] == 380_000
 
 
 def test_paying_from_the_drawer_without_an_open_shift_is_refused(coop, treasurer):

@@ -196,6 +196,9 @@ def test_bad_bodies_and_too_little_stock_get_clear_errors(app, cashier, shop):
         "/kasir/bayar", json=cart(shop, lines=big, payments=[{"method": "tunai", "amount": 10**7}])
     )
     assert resp.status_code == 409 and "tidak cukup" in resp.get_json()["error"]
+    # A NIK one digit too long is refused, not cut down to another valid-looking NIK.
+    resp = cashier.post("/kasir/bayar", json=cart(shop, extra={"nik": "3" * 17}))
+    assert resp.status_code == 400 and "terlalu panjang" in resp.get_json()["error"]
     assert counts(app) == before
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from outlet_pos.core.ledger.models import Account, JournalEntry, JournalLine
+from outlet_pos.core.ledger.models import SOURCE_LABELS, Account, JournalEntry, JournalLine
 from outlet_pos.core.sales.models import PAYMENT_METHODS, Payment, Sale, Shift
 from outlet_pos.core.sales.shifts import CASH_ACCOUNT, expected_cash
 from outlet_pos.extensions import db
@@ -71,6 +71,14 @@ def shift_summary(shift: Shift) -> dict:
         if not entry.memo.startswith("Selisih kas"):
             movements.append({"entry": entry, "amount": int(amount)})
     moved = sum(m["amount"] for m in movements)
+    # Cash the drawer took or paid for other desks inside this shift (clinic bills, parcels,
+    # COD, agent transactions, fish bought, expenses paid from the drawer...): one line per
+    # kind of document, so the lines add up to the expected cash.
+    others = [
+        {"source": source, "label": SOURCE_LABELS.get(source, source), "amount": amount}
+        for source, amount in sorted(cash_by_source.items())
+        if source not in ("sale", "refund", "shift") and amount
+    ]
     expected = shift.expected_cash if shift.status == "closed" else expected_cash(shift)
     return {
         "sales_count": by_kind.get("sale", (0, 0))[0],
@@ -84,5 +92,6 @@ def shift_summary(shift: Shift) -> dict:
         "cash_out": -sum(m["amount"] for m in movements if m["amount"] < 0),
         "cash_moved": moved,
         "movements": movements,
+        "others": others,
         "expected": expected,
     }

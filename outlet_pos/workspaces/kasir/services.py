@@ -297,8 +297,15 @@ def _extra(raw: object) -> dict[str, str]:
             continue
         if not isinstance(value, str):
             raise ValidationError("Data petani tidak terbaca; muat ulang halaman.", field=key)
-        if value.strip():
-            out[key] = value.strip()[:limit]
+        value = value.strip()
+        if len(value) > limit:
+            # Refused, never cut: a NIK typed with one digit too many must not become another
+            # valid-looking NIK.
+            raise ValidationError(
+                f"Isian {key} terlalu panjang (paling banyak {limit}).", field=key
+            )
+        if value:
+            out[key] = value
     return out
 
 
