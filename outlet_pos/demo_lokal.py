@@ -290,7 +290,9 @@ def _cold_day(demo: Demo, day: date, n: int, days: int) -> None:
         owners = [(o, None) for o in COLD_OWNERS] + [(m.name, m) for m in demo.members[4:6]]
         owner, member = owners[(n * 2) % len(owners)]
         for who, mem in ((owner, member), owners[(n * 2 + 1) % len(owners)]):
-            cold_storage.check_in(coop, unit, demo.kasir, owner_name=who,
+            # a cashier may date a check-in at most a day back; the history is the pengurus's
+            clerk = demo.kasir if (coop.today() - day).days <= 1 else demo.pengurus
+            cold_storage.check_in(coop, unit, clerk, owner_name=who,
                                   crates=demo.rng.randint(3, 12), day=day,
                                   member_id=mem.id if mem else None,
                                   note="Ikan segar es curah")  # fmt: skip

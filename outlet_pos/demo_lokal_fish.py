@@ -101,8 +101,9 @@ def livestock_day(demo: Demo, day: date, n: int, days: int) -> None:
         for tag, species, sex, cost, weight, seller in ANIMALS:
             member = sellers[seller] if isinstance(seller, int) and seller < len(sellers) else None
             paid = "tunai" if cost <= expected_cash(demo.shift) - 500_000 else "utang"
+            clerk = demo.kasir if paid == "tunai" else demo.pengurus  # on credit: the pengurus
             livestock.buy_animal(
-                coop, unit, demo.kasir, tag=tag, species=species, sex=sex, cost=cost,
+                coop, unit, clerk, tag=tag, species=species, sex=sex, cost=cost,
                 paid_from=paid, member_id=member.id if member else None,
                 seller_name="" if member else str(seller), weight=weight,
                 note="Dibeli untuk penggemukan",
@@ -118,7 +119,8 @@ def livestock_day(demo: Demo, day: date, n: int, days: int) -> None:
         livestock.weigh(coop, animal, demo.kasir, weights[animal.tag], note="Timbang rutin")
         feed = 60_000 if animal.species != "sapi" else 250_000
         paid = "tunai" if feed <= expected_cash(demo.shift) - 200_000 else "utang"
-        livestock.add_cost(coop, animal, demo.kasir, kind="pakan", amount=feed, paid_from=paid,
+        clerk = demo.kasir if paid == "tunai" else demo.pengurus  # on credit: the pengurus
+        livestock.add_cost(coop, animal, clerk, kind="pakan", amount=feed, paid_from=paid,
                            description="Rumput, konsentrat dan ampas tahu")  # fmt: skip
     if n == days - 1:
         goat = next((a for a in herd if a.tag == "KB-001"), None)

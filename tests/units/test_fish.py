@@ -276,8 +276,17 @@ def test_pages_prices_purchase_and_slip(app, client, login):
         },
     )
     assert bad.status_code == 400 and "Belum ada harga" in bad.get_data(as_text=True)
-    # Setting prices from the page.
-    resp = client.post(f"/unit-lokal/{unit_id}/ikan/harga", data={f"price-{item_id}-C": "12.000"})
+    # Setting prices from the page is the manager's: the cashier only reads them.
+    prices = {f"price-{item_id}-C": "12.000"}
+    assert client.post(f"/unit-lokal/{unit_id}/ikan/harga", data=prices).status_code == 403
+    assert "Simpan harga hari ini" not in client.get(f"/unit-lokal/{unit_id}/ikan/harga").text
+    with app.app_context():
+        make_user("pengurus-ikan", "pengurus", db.session.get(Cooperative, coop_id))
+    boss = app.test_client()
+    login(boss, "pengurus-ikan")
+    with boss.session_transaction() as s:
+        s["coop_id"] = coop_id
+    resp = boss.post(f"/unit-lokal/{unit_id}/ikan/harga", data=prices)
     assert resp.status_code == 302
     with app.app_context():
         unit = db.session.get(BusinessUnit, unit_id)

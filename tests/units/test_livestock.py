@@ -29,6 +29,7 @@ class Farm:
     unit: BusinessUnit
     kasir: object
     shift_id: int
+    manager: object = None
 
 
 def make_farm(name: str = "Koperasi Ternak", float_amount: int = 20_000_000) -> Farm:
@@ -37,6 +38,7 @@ def make_farm(name: str = "Koperasi Ternak", float_amount: int = 20_000_000) -> 
 
     coop = make_coop(name)
     kasir = make_user(f"kasir-t{coop.id}", "kasir", coop)
+    manager = make_user(f"pengurus-t{coop.id}", "pengurus", coop)
 
     def action():
         outlet = db.session.scalar(select(Outlet).where(Outlet.cooperative_id == coop.id))
@@ -48,16 +50,18 @@ def make_farm(name: str = "Koperasi Ternak", float_amount: int = 20_000_000) -> 
         return unit, shift.id
 
     unit, shift_id = run_transaction(action)
-    return Farm(coop, unit, kasir, shift_id)
+    return Farm(coop, unit, kasir, shift_id, manager)
 
 
 def buy(f: Farm, tag="SP-001", cost=8_000_000, **kw) -> Animal:
     kw.setdefault("paid_from", "tunai")
+    # on credit (Utang usaha) is the manager's: the treasurer records the supplier's bill
+    who = f.manager if kw["paid_from"] == "utang" else f.kasir
     return run_transaction(
         livestock.buy_animal,
         f.coop,
         f.unit,
-        f.kasir,
+        who,
         tag=tag,
         species=kw.pop("species", "sapi"),
         sex="jantan",
@@ -104,7 +108,7 @@ def test_buy_feed_weigh_sell_per_kg_margin(ctx):
         livestock.add_cost,
         f.coop,
         animal,
-        f.kasir,
+        f.manager,
         kind="perawatan",
         amount=50_000,
         paid_from="utang",
@@ -194,7 +198,7 @@ def test_death_is_written_off(ctx):
     assert moves[-1] == "write_off"
     with pytest.raises(DomainError):
         run_transaction(
-            livestock.add_cost, f.coop, dead, f.kasir, kind="pakan", amount=1, paid_from="utang"
+            livestock.add_cost, f.coop, dead, f.manager, kind="pakan", amount=1, paid_from="utang"
         )
     assert_books_sound()
 

@@ -140,7 +140,7 @@ def test_a_refund_frees_the_quota_and_nets_the_logbook(ctx):
 def test_cold_storage_bill_known_answer_in_the_shift(ctx):
     w = build_world()
     today = w.coop.today()
-    lot = run_transaction(cold_storage.check_in, w.coop, w.cold, w.cashier, owner_name="Pak Hasan",
+    lot = run_transaction(cold_storage.check_in, w.coop, w.cold, w.manager, owner_name="Pak Hasan",
                           crates=3, day=today - timedelta(days=4))  # fmt: skip
     cash_before = shifts.expected_cash(w.shift)
     lot = run_transaction(cold_storage.check_out, w.coop, lot, w.cashier, method="tunai")
@@ -172,7 +172,7 @@ def test_cold_storage_on_member_credit_and_refusals(ctx):
         cold_storage.check_in,
         w.coop,
         w.cold,
-        w.cashier,
+        w.manager,
         owner_name="",
         crates=2,
         day=today - timedelta(days=3),

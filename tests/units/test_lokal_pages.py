@@ -120,11 +120,13 @@ def test_cold_room_check_in_check_out_and_receipt(app, login):
     w = _world(app)
     client = app.test_client()
     login(client, w["kasir"])
-    resp = client.post(
-        f"/unit-lokal/{w['cold']}/cold-storage/masuk",
-        data={"owner_name": "Pak Hasan", "crates": "3", "day": "01/01/2020"},
-    )
-    assert resp.status_code == 302
+    data = {"owner_name": "Pak Hasan", "crates": "3", "day": "01/01/2020"}
+    resp = client.post(f"/unit-lokal/{w['cold']}/cold-storage/masuk", data=data)
+    # a cashier may date a check-in at most one day back; older is the pengurus's call
+    assert resp.status_code == 400 and "paling lama" in resp.get_data(as_text=True)
+    boss = app.test_client()
+    login(boss, w["pengurus"])
+    assert boss.post(f"/unit-lokal/{w['cold']}/cold-storage/masuk", data=data).status_code == 302
     resp = client.post(f"/unit-lokal/{w['cold']}/cold-storage/masuk",
                        data={"owner_name": "X", "crates": "0", "day": "01/01/2020"})  # fmt: skip
     assert resp.status_code == 400

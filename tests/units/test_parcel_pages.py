@@ -94,6 +94,11 @@ def test_the_detail_page_changes_status_with_a_reason_for_a_return(client, world
     login(client, world["officer"])
     url = f"/logistik/paket/{world['parcel']}/status"
     assert client.post(url, data={"status": "dikembalikan"}).status_code == 400
+    # returned at the counter the cash fee is refunded: the officer has no drawer open
+    resp = client.post(url, data={"status": "dikembalikan", "note": "Ditolak penerima"})
+    assert resp.status_code == 400 and "shift" in resp.get_data(as_text=True)
+    client.post("/keluar")
+    login(client, world["cashier"])
     resp = client.post(url, data={"status": "dikembalikan", "note": "Ditolak penerima"})
     assert resp.status_code == 302
     with client.application.app_context():

@@ -3,8 +3,10 @@ their fields; ``parcels``/``tariffs`` check every value again."""
 
 from __future__ import annotations
 
+import uuid
+
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, SelectField, StringField
+from wtforms import BooleanField, HiddenField, SelectField, StringField
 
 from outlet_pos.core.errors import DomainError
 from outlet_pos.forms import RupiahField, TanggalField, opsional, panjang, wajib
@@ -60,11 +62,14 @@ class IntakeForm(FlaskForm):
     cod_amount = RupiahField("COD ditagih ke penerima (Rp, opsional)", validators=[opsional()])
     method = SelectField("Cara bayar ongkir", choices=PAY_METHODS,
                          validators=[wajib("Pilih cara bayar.")])  # fmt: skip
+    # A fresh uuid each time the form is shown; a double submit repeats it (parcels.intake).
+    idempotency_key = HiddenField(default=lambda: uuid.uuid4().hex)
 
     TEXT = ("courier_id", "service", "sender_name", "sender_phone", "sender_address",
             "sender_member", "receiver_name", "receiver_phone", "receiver_address",
             "receiver_desa", "receiver_kabupaten", "receiver_provinsi", "contents",
-            "actual_kg", "length_cm", "width_cm", "height_cm", "method")  # fmt: skip
+            "actual_kg", "length_cm", "width_cm", "height_cm", "method",
+            "idempotency_key")  # fmt: skip
 
     def fill_choices(self, couriers) -> None:
         self.courier_id.choices = [("", "— pilih kurir —")] + [
@@ -113,6 +118,11 @@ class StatusForm(FlaskForm):
                          validators=[wajib("Pilih status baru.")])  # fmt: skip
     place = StringField("Tempat", validators=[opsional(), panjang(120)])
     note = StringField("Catatan", validators=[opsional(), panjang(300)])
+
+
+class VoidForm(FlaskForm):
+    reason = StringField("Alasan pembatalan", validators=[wajib("Tuliskan alasan pembatalan."),
+                                                         panjang(300)])  # fmt: skip
 
 
 class ScanForm(StatusForm):

@@ -103,6 +103,9 @@ class Parcel(db.Model):
     __table_args__ = (
         UniqueConstraint("cooperative_id", "number"),
         UniqueConstraint("cooperative_id", "public_id"),
+        # A double-submitted intake form carries the same key: the second submit finds the
+        # first parcel instead of taking the sender's money twice.
+        UniqueConstraint("cooperative_id", "idempotency_key"),
         Index("ix_parcel_coop_status", "cooperative_id", "status"),
     )
 
@@ -150,6 +153,7 @@ class Parcel(db.Model):
     shift_id: Mapped[int | None] = mapped_column(ForeignKey("shift.id"))
     entry_id: Mapped[int | None] = mapped_column(ForeignKey("journal_entry.id"))
     sale_id: Mapped[int | None] = mapped_column(ForeignKey("sale.id"))
+    idempotency_key: Mapped[str | None] = mapped_column(String(64))
 
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -314,6 +314,7 @@ def unsettled_charges(coop: Cooperative, courier: Courier) -> list[ParcelCharge]
                 ParcelCharge.cooperative_id == coop.id,
                 ParcelCharge.courier_id == courier.id,
                 ParcelCharge.settlement_id.is_(None),
+                ParcelCharge.void_entry_id.is_(None),  # refunded to the sender: owed nobody
                 ParcelCharge.courier_amount > 0,
             )
             .order_by(ParcelCharge.date, ParcelCharge.id)

@@ -52,9 +52,11 @@ def check_cod(coop: Cooperative) -> Iterator[str]:
 
 
 def check_courier_payable(coop: Cooperative) -> Iterator[str]:
-    """211900 = partners' shares of every charge − every settlement; each settlement pays
-    exactly the charges it lists."""
-    owed = _sum(ParcelCharge.courier_amount, ParcelCharge.cooperative_id == coop.id)
+    """211900 = partners' shares of every standing (not voided) charge − every settlement;
+    each settlement pays exactly the charges it lists."""
+    # A voided charge was reversed in full (Dr 211900 its share), so it no longer counts.
+    owed = _sum(ParcelCharge.courier_amount, ParcelCharge.cooperative_id == coop.id,
+                ParcelCharge.void_entry_id.is_(None))  # fmt: skip
     paid = _sum(CourierSettlement.amount, CourierSettlement.cooperative_id == coop.id)
     book = account_balance(coop, PAYABLE)
     if book != owed - paid:

@@ -66,6 +66,11 @@ class ParcelCharge(db.Model):
     commission_amount: Mapped[int] = mapped_column(BigInteger)
     courier_amount: Mapped[int] = mapped_column(BigInteger)
     settlement_id: Mapped[int | None] = mapped_column(ForeignKey("courier_settlement.id"))
+    # Set once when the intake is voided (parcel returned before it left): the reversing
+    # entry refunded the sender, so the charge is no longer owed to the partner.
+    void_entry_id: Mapped[int | None] = mapped_column(ForeignKey("journal_entry.id"))
+    voided_at: Mapped[datetime | None] = mapped_column()
+    void_reason: Mapped[str | None] = mapped_column(String(300))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -76,6 +81,10 @@ class ParcelCharge(db.Model):
     @property
     def method_label(self) -> str:
         return PAY_METHODS.get(self.method, self.method)
+
+    @property
+    def voided(self) -> bool:
+        return self.void_entry_id is not None
 
 
 class CourierSettlement(db.Model):

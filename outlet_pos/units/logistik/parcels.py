@@ -41,6 +41,7 @@ from outlet_pos.units.logistik.models import (
     ZoneTariff,
 )
 from outlet_pos.units.logistik.tariffs import tariff_on, zone_for
+from outlet_pos.units.logistik.voids import void_intake
 
 VOLUMETRIC_DIVISOR = Decimal(6000)
 DEFAULT_STEP = Decimal(1)
@@ -220,7 +221,17 @@ def _money_hook():
 
 def intake(coop: Cooperative, user, shift, values: dict) -> Parcel:
     """Take a parcel in: validate, price it on today's tariff, number it, start its timeline
-    and hand it to the money side for payment (flush only; a refusal writes nothing)."""
+    and hand it to the money side for payment (flush only; a refusal writes nothing).
+
+    A repeat of the same form (its ``idempotency_key``, a uuid made when the form was shown)
+    returns the parcel the first submit made: a double click must not charge twice."""
+    key = str(values.get("idempotency_key") or "").strip()[:64] or None
+    if key:
+        done = db.session.scalar(
+            select(Parcel).where(Parcel.cooperative_id == coop.id, Parcel.idempotency_key == key)
+        )
+        if done is not None:
+            return done
     kind = values.get("kind") or "kiriman"
     if kind not in KINDS:
         raise ValidationError("Jenis kiriman tidak dikenal.", field="kind")
@@ -264,6 +275,7 @@ def intake(coop: Cooperative, user, shift, values: dict) -> Parcel:
         volumetric_kg=info["volumetric"], billable_kg=info["billable"], shipping_fee=fee,
         insurance_value=info["insured"], insurance_fee=insurance, cod_amount=cod,
         total_due=fee + insurance, status="diterima", sale_id=sale.id if sale else None,
+        idempotency_key=key,
         created_by_id=getattr(user, "id", user),
     )  # fmt: skip
     db.session.add(parcel)
@@ -295,8 +307,12 @@ def allowed_next(parcel: Parcel) -> list[str]:
 
 
 def advance(coop: Cooperative, parcel: Parcel, user, status: str, note: str = "",
-            place: str = "") -> Parcel:  # fmt: skip
-    """Move a parcel one step along its timeline; an out-of-order move is refused."""
+            place: str = "", shift=None) -> Parcel:  # fmt: skip
+    """Move a parcel one step along its timeline; an out-of-order move is refused.
+
+    A parcel returned while still at the counter never reached the courier, so its intake
+    payment is voided in the same transaction: the sender is refunded and the partner is
+    owed nothing (``voids.void_intake``)."""
     if parcel.cooperative_id != coop.id:
         raise NotFound("Paket tidak ditemukan.")
     if status not in STATUSES:
@@ -312,6 +328,8 @@ def advance(coop: Cooperative, parcel: Parcel, user, status: str, note: str = ""
     if status == "dikembalikan" and not note:
         raise ValidationError("Tuliskan alasan paket dikembalikan.", field="note")
     before = parcel.status
+    if before == "diterima" and status == "dikembalikan":
+        void_intake(coop, parcel, user, shift, note)
     parcel.status = status
     _event(parcel, status, user, place=place, note=note)
     record("parcel.status", user=user, cooperative=coop, target=parcel.number,

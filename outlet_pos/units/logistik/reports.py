@@ -108,7 +108,8 @@ def courier_dues(coop: Cooperative) -> list[CourierDue]:
         select(Courier, func.count(ParcelCharge.id),
                func.coalesce(func.sum(ParcelCharge.courier_amount), 0))
         .outerjoin(ParcelCharge, (ParcelCharge.courier_id == Courier.id)
-                   & ParcelCharge.settlement_id.is_(None) & (ParcelCharge.courier_amount > 0))
+                   & ParcelCharge.settlement_id.is_(None) & ParcelCharge.void_entry_id.is_(None)
+                   & (ParcelCharge.courier_amount > 0))
         .where(Courier.cooperative_id == coop.id)
         .group_by(Courier.id)
         .order_by(Courier.name)
@@ -161,7 +162,8 @@ def commission_by_month(coop: Cooperative, year: int) -> list[CommissionRow]:
                func.sum(ParcelCharge.fee_amount), func.sum(ParcelCharge.insurance_amount),
                func.sum(ParcelCharge.commission_amount), func.sum(ParcelCharge.courier_amount))
         .join(Courier, Courier.id == ParcelCharge.courier_id)
-        .where(ParcelCharge.cooperative_id == coop.id, extract("year", ParcelCharge.date) == year)
+        .where(ParcelCharge.cooperative_id == coop.id, extract("year", ParcelCharge.date) == year,
+               ParcelCharge.void_entry_id.is_(None))  # refunded: no commission earned
         .group_by(month, Courier.name)
         .order_by(month, Courier.name)
     ).all()  # fmt: skip

@@ -38,11 +38,23 @@ class Province:
 
 
 def _norm(text: str) -> str:
-    """Compare place names the way people type them: case, spaces and the word 'provinsi' /
-    'kabupaten' / 'kab.' do not matter."""
+    """Compare province names the way people type them: case, spaces, dots and the word
+    'provinsi' / 'prov' do not matter."""
     words = (text or "").lower().replace(".", " ").split()
-    drop = {"provinsi", "prov", "kabupaten", "kab", "kota"}
-    return " ".join(w for w in words if w not in drop)
+    return " ".join(w for w in words if w not in {"provinsi", "prov"})
+
+
+def _norm_regency(text: str) -> str:
+    """A kabupaten/kota name in one form. "Kota" DOES matter: Kota Bandung and Kabupaten
+    Bandung are different regencies (one to the other is DALAM_PROV, not DALAM_KAB), so
+    "kota" is kept, while "Kabupaten", "Kab." and a bare name ("Bandung", as the kabupaten is
+    usually written) all become "kab bandung"."""
+    words = _norm(text).split()
+    if words and words[0] in ("kabupaten", "kab"):
+        words = words[1:]
+    if words and words[0] == "kota":
+        return " ".join(words)
+    return " ".join(["kab", *words]) if words else ""
 
 
 @cache
@@ -69,7 +81,11 @@ def zone_for(coop: Cooperative, provinsi: str, kabupaten: str = "") -> str:
                               field="receiver_provinsi")  # fmt: skip
     home = province_named(coop.provinsi or "")
     if home is not None and home.code == dest.code:
-        if kabupaten and coop.kabupaten and _norm(kabupaten) == _norm(coop.kabupaten):
+        if (
+            kabupaten
+            and coop.kabupaten
+            and _norm_regency(kabupaten) == _norm_regency(coop.kabupaten)
+        ):
             return "DALAM_KAB"
         return "DALAM_PROV"
     return dest.zone

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from flask import Response, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import or_
+from sqlalchemy import or_, select
 
 from outlet_pos.core.access import requires
 from outlet_pos.core.db import run_transaction
@@ -23,11 +23,14 @@ from outlet_pos.units.logistik.forms import (
     ScanForm,
     StatusForm,
     TariffForm,
+    VoidForm,
     place_error,
 )
 from outlet_pos.units.logistik.models import KINDS, SERVICES, STATUSES, ZONES, Courier, Parcel
+from outlet_pos.units.logistik.money_models import ParcelCharge
 from outlet_pos.units.logistik.parcels import advance, allowed_next, intake, quote_values, scan
 from outlet_pos.units.logistik.tariffs import add_tariff, couriers, save_courier, tariff_table
+from outlet_pos.units.logistik.voids import active_charge, can_void, return_and_refund
 from outlet_pos.units.logistik.waybill import dec, kg, render_waybill, waybill_data
 
 DESK, MANAGE = "logistics.desk", "logistics.manage"
@@ -102,10 +105,16 @@ def parcel_new():
     return redirect(url_for("logistik.parcel", parcel_id=parcel.id))
 
 
-def _detail_page(parcel: Parcel, form: StatusForm | None = None, status: int = 200):
+def _detail_page(parcel: Parcel, form: StatusForm | None = None, status: int = 200,
+                 void_form: VoidForm | None = None):  # fmt: skip
     form = form or StatusForm(formdata=None)
     form.status.choices = [("", "— pilih —")] + [(s, STATUSES[s]) for s in allowed_next(parcel)]
-    return render_template("logistik/parcel_detail.html", p=parcel, form=form), status
+    charge = active_charge(parcel) or db.session.scalar(
+        select(ParcelCharge).where(ParcelCharge.parcel_id == parcel.id)
+    )
+    return render_template("logistik/parcel_detail.html", p=parcel, form=form, charge=charge,
+                           void_form=void_form or VoidForm(formdata=None),
+                           voidable=can_void(parcel)), status  # fmt: skip
 
 
 @bp.route("/paket/<int:parcel_id>")
@@ -123,13 +132,34 @@ def parcel_status(parcel_id: int):
     if form.validate():
         try:
             parcel = run_transaction(advance, coop, parcel, user(), form.status.data,
-                                     form.note.data, form.place.data)  # fmt: skip
+                                     form.note.data, form.place.data,
+                                     _my_shift(coop))  # fmt: skip
         except DomainError as exc:
             place_error(form, exc)
         else:
             flash(f"Paket {parcel.number}: {parcel.status_label}.", "success")
             return redirect(url_for("logistik.parcel", parcel_id=parcel_id))
     return _detail_page(get_scoped_or_404(Parcel, parcel_id), form, 400)
+
+
+@bp.route("/paket/<int:parcel_id>/batal", methods=["POST"])
+@requires(MANAGE)
+def parcel_void(parcel_id: int):
+    """Refund the sender: a parcel still at the counter is returned, one already returned
+    only gets its refund (``voids.return_and_refund``)."""
+    coop = require_cooperative()
+    parcel = get_scoped_or_404(Parcel, parcel_id)
+    form = VoidForm()
+    if form.validate():
+        try:
+            run_transaction(return_and_refund, coop, parcel, user(), _my_shift(coop),
+                            form.reason.data)  # fmt: skip
+        except DomainError as exc:
+            place_error(form, exc)
+        else:
+            flash(f"Ongkos kirim paket {parcel.number} dikembalikan ke pengirim.", "success")
+            return redirect(url_for("logistik.parcel", parcel_id=parcel_id))
+    return _detail_page(get_scoped_or_404(Parcel, parcel_id), status=400, void_form=form)
 
 
 @bp.route("/paket/<int:parcel_id>/resi")

@@ -11,4 +11,4 @@ from outlet_pos.units.lokal import rules  # noqa: E402
 
 rules.register()
 
-from outlet_pos.units.lokal import views, views_fish  # noqa: E402,F401
+from outlet_pos.units.lokal import views, views_agent, views_fish  # noqa: E402,F401

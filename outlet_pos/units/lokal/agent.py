@@ -9,6 +9,8 @@ At the counter, in the cashier's open shift (one entry per transaction):
   Cr 416100 fee — the drawer pays out, the provider owes us.
 Settling with the provider moves the unit's whole open float through the bank:
 Dr 212100 / Cr bank when we owe them, the mirror when they owe us, and 212100 is back to zero.
+A wrong transaction is never edited: a manager voids it by its counter-entry in an open shift
+(the drawer gives back what it took) as long as it has not been settled with the provider.
 """
 
 from __future__ import annotations
@@ -19,8 +21,10 @@ from datetime import date
 from sqlalchemy import func, select
 
 from outlet_pos.core.audit import record
+from outlet_pos.core.db import lock_for_update, utcnow
 from outlet_pos.core.errors import DomainError, NotFound, ValidationError
 from outlet_pos.core.ledger import post
+from outlet_pos.core.ledger.services import is_reversed
 from outlet_pos.core.sales import shifts
 from outlet_pos.core.sales.common import lock_row
 from outlet_pos.core.sales.models import Shift
@@ -82,8 +86,20 @@ def record_txn(
     fee: int,
     customer: str = "",
     reference: str = "",
+    idempotency_key: str | None = None,
 ) -> AgentTxn:
-    """One agent transaction at the counter (flush only); a refusal writes nothing."""
+    """One agent transaction at the counter (flush only); a refusal writes nothing.
+
+    ``idempotency_key`` is the form's one-time key: a double submit (two clicks, a resent
+    POST) hands back the first transaction instead of taking the customer's money twice."""
+    key = (idempotency_key or "").strip()[:64] or None
+    if key:
+        done = db.session.scalar(
+            select(AgentTxn).where(AgentTxn.cooperative_id == coop.id,
+                                   AgentTxn.idempotency_key == key)
+        )  # fmt: skip
+        if done is not None:
+            return done
     _agent_unit(coop, unit)
     if txn_type not in TYPES:
         raise ValidationError("Pilih jenis transaksi.", field="txn_type")
@@ -108,7 +124,7 @@ def record_txn(
     txn = AgentTxn(
         cooperative_id=coop.id, unit_id=unit.id, day=day, txn_type=txn_type, amount=amount,
         fee=fee, customer=customer, reference=reference, shift_id=shift.id, entry_id=entry.id,
-        created_by_id=getattr(user, "id", None),
+        created_by_id=getattr(user, "id", None), idempotency_key=key,
     )  # fmt: skip
     db.session.add(txn)
     db.session.flush()
@@ -117,13 +133,22 @@ def record_txn(
     return txn
 
 
+def _open_rows(coop: Cooperative, unit: BusinessUnit):
+    """The unit's unsettled, unvoided transactions: the float owed one way or the other."""
+    return (AgentTxn.cooperative_id == coop.id, AgentTxn.unit_id == unit.id,
+            AgentTxn.settlement_id.is_(None), AgentTxn.void_entry_id.is_(None))  # fmt: skip
+
+
+def _float_of(txns) -> int:
+    return sum(TYPES[t.txn_type][1] * t.amount for t in txns)
+
+
 def open_float(coop: Cooperative, unit: BusinessUnit) -> int:
     """What the unit owes the provider now (+) or the provider owes it (−): the unsettled
     transactions, which is also the unit's 212100 balance (credit side positive)."""
     rows = db.session.execute(
         select(AgentTxn.txn_type, func.sum(AgentTxn.amount))
-        .where(AgentTxn.cooperative_id == coop.id, AgentTxn.unit_id == unit.id,
-               AgentTxn.settlement_id.is_(None))
+        .where(*_open_rows(coop, unit))
         .group_by(AgentTxn.txn_type)
     ).all()  # fmt: skip
     return sum(TYPES[t][1] * int(v) for t, v in rows)
@@ -138,7 +163,14 @@ def settle(coop: Cooperative, unit: BusinessUnit, user, *, bank_account: str) ->
         raise ValidationError("Pilih rekening bank atau kas kecil.", field="bank_account")
     resolve_account(coop, bank_account, "bank_account", "Rekening tidak dikenal.")
     lock_row(BusinessUnit, unit.id)  # two settlements at once cannot both take the float
-    amount = open_float(coop, unit)
+    # Select the open rows ONCE, locked: the amount posted is the sum of exactly the rows
+    # marked, so a transaction recorded meanwhile waits for the next settlement.
+    txns = list(
+        db.session.scalars(
+            lock_for_update(select(AgentTxn).where(*_open_rows(coop, unit)).order_by(AgentTxn.id))
+        )
+    )
+    amount = _float_of(txns)
     if amount == 0:
         raise DomainError("Tidak ada dana titipan agen yang perlu disetor.")
     day = coop.today()
@@ -155,16 +187,59 @@ def settle(coop: Cooperative, unit: BusinessUnit, user, *, bank_account: str) ->
                                  created_by_id=getattr(user, "id", None))  # fmt: skip
     db.session.add(settlement)
     db.session.flush()
-    open_ids = select(AgentTxn.id).where(
-        AgentTxn.cooperative_id == coop.id, AgentTxn.unit_id == unit.id,
-        AgentTxn.settlement_id.is_(None),
-    )  # fmt: skip
-    for txn in db.session.scalars(select(AgentTxn).where(AgentTxn.id.in_(open_ids))):
+    for txn in txns:
         txn.settlement_id = settlement.id
     db.session.flush()
     record("local.agent.settle", user=user, cooperative=coop, target=unit.code,
-           detail={"amount": amount, "account": bank_account})  # fmt: skip
+           detail={"amount": amount, "account": bank_account, "txns": len(txns)})  # fmt: skip
     return settlement
+
+
+def void_txn(coop: Cooperative, txn: AgentTxn, user, shift: Shift | None, reason: str) -> AgentTxn:
+    """Void a wrong agent transaction by its counter-entry in an open shift (flush only).
+
+    Only a manager (local.manage) may: the cashier who typed it must not make money vanish.
+    Refused once the transaction has been settled with the provider (the float has left the
+    cooperative; a correction then goes through the provider). The drawer must hold what the
+    reversal pays back. ``shift`` defaults to the manager's own open shift."""
+    reason = (reason or "").strip()
+    if len(reason) < 5:
+        raise ValidationError("Tuliskan alasan pembatalan (minimal 5 karakter).", field="reason")
+    if len(reason) > 300:
+        raise ValidationError("Alasan maksimal 300 karakter.", field="reason")
+    if user is None or not user.can("local.manage", coop):
+        raise DomainError("Hanya pengelola unit lokal yang boleh membatalkan transaksi agen.")
+    if txn.cooperative_id != coop.id:
+        raise NotFound("Transaksi agen tidak ditemukan.")
+    txn = lock_row(AgentTxn, txn.id)
+    if txn.void_entry_id is not None:
+        raise DomainError("Transaksi agen ini sudah dibatalkan.")
+    if txn.settlement_id is not None:
+        raise DomainError("Transaksi agen ini sudah disetor ke penyedia; koreksi lewat penyedia.")
+    from outlet_pos.core.ledger.models import JournalEntry
+
+    entry = db.session.get(JournalEntry, txn.entry_id)
+    if entry is None or is_reversed(entry) is not None:
+        raise DomainError("Jurnal transaksi ini sudah dibalik.")
+    label, sign = TYPES[txn.txn_type]
+    cash = txn.amount + txn.fee if sign > 0 else txn.fee - txn.amount
+    if shift is not None and (shift.cooperative_id != coop.id or shift.user_id != user.id):
+        raise DomainError("Pembatalan dicatat dalam shift Anda sendiri.")
+    shift = _drawer(coop, user, max(cash, 0))
+    lines = [(ln.account, ln.credit, ln.debit, ln.unit_id, ln.member_id, ln.memo)
+             for ln in entry.lines]  # fmt: skip
+    counter = post(coop, coop.today(), f"Batal agen {label} {format_rupiah(txn.amount)}: "
+                   f"{reason}"[:500], lines, source="lokal", source_ref=f"AGEN-{txn.txn_type}",
+                   unit=txn.unit_id, user=user, reverses=entry, shift=shift)  # fmt: skip
+    txn.void_entry_id = counter.id
+    txn.voided_by_id = user.id
+    txn.voided_at = utcnow()
+    txn.void_reason = reason
+    db.session.flush()
+    record("local.agent.void", user=user, cooperative=coop, target=str(txn.id),
+           detail={"type": txn.txn_type, "amount": txn.amount, "fee": txn.fee,
+                   "reason": reason, "entry": counter.number})  # fmt: skip
+    return txn
 
 
 @dataclass
@@ -174,9 +249,14 @@ class DaySummary:
     total_amount: int = 0
     total_fee: int = 0
 
+    @property
+    def count(self) -> int:
+        """Transactions that stand (voided ones are listed but not counted)."""
+        return sum(n for _c, _l, n, _a, _f in self.per_type)
+
 
 def day_summary(coop: Cooperative, unit: BusinessUnit, day: date) -> DaySummary:
-    """The day's transactions and, per type, the count, amount and fees."""
+    """The day's transactions and, per type, the count, amount and fees (voided ones left out)."""
     txns = list(
         db.session.scalars(
             select(AgentTxn)
@@ -187,7 +267,7 @@ def day_summary(coop: Cooperative, unit: BusinessUnit, day: date) -> DaySummary:
     )  # fmt: skip
     out = DaySummary(txns)
     for code, (label, _sign) in TYPES.items():
-        mine = [t for t in txns if t.txn_type == code]
+        mine = [t for t in txns if t.txn_type == code and t.void_entry_id is None]
         if mine:
             amount, fee = sum(t.amount for t in mine), sum(t.fee for t in mine)
             out.per_type.append((code, label, len(mine), amount, fee))

@@ -39,6 +39,9 @@ def _cold_unit(coop: Cooperative, unit: BusinessUnit) -> dict:
     return profile.settings
 
 
+MAX_BACKDATE_DAYS = 1  # how far back a cashier may date a check-in
+
+
 def check_in(
     coop: Cooperative,
     unit: BusinessUnit,
@@ -58,6 +61,13 @@ def check_in(
         raise ValidationError("Jumlah krat harus bilangan bulat 1 atau lebih.", field="crates")
     if not isinstance(day, date) or day > coop.today():
         raise ValidationError("Tanggal masuk tidak boleh di masa depan.", field="day")
+    # The date sets the bill: a cashier may catch up on yesterday's crates, anything older is
+    # a manager's call (and the date given is in the audit trail either way).
+    back = (coop.today() - day).days
+    if back > MAX_BACKDATE_DAYS and (user is None or not user.can("local.manage", coop)):
+        raise DomainError(f"Kasir hanya boleh mencatat tanggal masuk paling lama "
+                          f"{MAX_BACKDATE_DAYS} hari ke belakang; minta pengurus untuk tanggal "
+                          "yang lebih lama.", field="day")  # fmt: skip
     member = None
     if member_id:
         member = db.session.get(Member, member_id)
@@ -75,7 +85,8 @@ def check_in(
     db.session.add(lot)
     db.session.flush()
     record("local.cold.in", user=user, cooperative=coop, target=number,
-           detail={"crates": crates, "rate": rate})  # fmt: skip
+           detail={"crates": crates, "rate": rate, "day": day.isoformat(),
+                   "days_back": back})  # fmt: skip
     return lot
 
 

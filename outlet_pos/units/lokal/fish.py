@@ -110,7 +110,12 @@ def set_prices(
     user,
 ) -> int:
     """Set (or clear, with ``None``) the day's price per kg of item × grade; returns how many
-    prices the day now has. Purchases already made keep the price they were paid."""
+    prices the day now has. Purchases already made keep the price they were paid.
+
+    Only a manager (local.manage) sets them: the price list is what the cashier pays fishers
+    from the drawer, so the one paying out must not also set the price."""
+    if user is None or not user.can("local.manage", coop):
+        raise DomainError("Harga ikan hanya diubah oleh pengelola unit; kasir hanya membacanya.")
     items = {i.id: i for i in fish_items(coop, unit)}
     existing = {
         (p.item_id, p.grade): p

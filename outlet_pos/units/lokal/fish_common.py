@@ -112,12 +112,19 @@ def check_amount(value: object, field: str = "amount") -> int:
 
 
 def paying_side(coop: Cooperative, user, paid_from: str, amount: int):
-    """(credit account, shift): the drawer of the user's open shift, or Utang usaha."""
+    """(credit account, shift): the drawer of the user's open shift, or Utang usaha (managers
+    only)."""
     if paid_from == "tunai":
         shift = counter_shift(coop, user)
         drawer_has(shift, amount)
         return shifts.CASH_ACCOUNT, shift
     if paid_from == "utang":
+        # Cr Utang usaha without a supplier bill is only for whoever keeps the books: the
+        # treasurer records the supplier's bill; a cashier pays from the drawer.
+        if user is None or not user.can("local.manage", coop):
+            raise DomainError("Pembelian secara utang hanya oleh pengurus/bendahara (yang juga "
+                              "mencatat tagihan pemasoknya); kasir membayar tunai.",
+                              field="paid_from")  # fmt: skip
         return PAYABLE, None
     raise ValidationError("Pilih cara bayar.", field="paid_from")
 

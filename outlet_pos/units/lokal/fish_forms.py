@@ -69,6 +69,8 @@ class CostForm(FlaskForm):
     amount = RupiahField("Jumlah (Rp)", validators=[wajib("Isi jumlah.")])
     paid_from = _select("Dibayar", PAID_FROM, "Pilih cara bayar.")
     description = StringField("Keterangan", validators=[opsional(), panjang(200)])
+    # one key per form shown: a double submit adds the cost once
+    idempotency_key = HiddenField(default=lambda: uuid.uuid4().hex)
 
 
 class WeighForm(FlaskForm):

@@ -220,7 +220,10 @@ class AnimalCost(db.Model):
     carrying cost with its own journal entry."""
 
     __tablename__ = "animal_cost"
-    __table_args__ = (CheckConstraint("amount > 0", name="amount_positive"),)
+    __table_args__ = (
+        CheckConstraint("amount > 0", name="amount_positive"),
+        UniqueConstraint("cooperative_id", "idempotency_key"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     cooperative_id: Mapped[int] = mapped_column(ForeignKey("cooperative.id"), index=True)
@@ -233,6 +236,8 @@ class AnimalCost(db.Model):
     entry_id: Mapped[int] = mapped_column(ForeignKey("journal_entry.id"))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # the form's one-time key: a double submit returns the first cost, not a second one
+    idempotency_key: Mapped[str | None] = mapped_column(String(64))
 
     @property
     def kind_label(self) -> str:

@@ -132,6 +132,7 @@ def animal_cost(animal_id: int):
         amount=lambda: f.amount.amount,
         paid_from=lambda: f.paid_from.data,
         description=lambda: f.description.data or "",
+        idempotency_key=lambda: f.idempotency_key.data,
     )
 
 

@@ -3,8 +3,10 @@ check-in/out, agent transactions and the settlement with the provider."""
 
 from __future__ import annotations
 
+import uuid
+
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, SelectField, SelectMultipleField, StringField
+from wtforms import HiddenField, IntegerField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -76,6 +78,13 @@ class AgentForm(FlaskForm):
     fee = RupiahField("Fee")
     customer = StringField("Pelanggan / nomor tujuan", validators=[panjang(200)])
     reference = StringField("Nomor referensi", validators=[panjang(100)])
+    # one key per form shown: a double submit records the transaction once
+    idempotency_key = HiddenField(default=lambda: uuid.uuid4().hex)
+
+
+class AgentVoidForm(FlaskForm):
+    txn_id = IntegerField("Transaksi", validators=[wajib()])
+    reason = StringField("Alasan pembatalan", validators=[wajib(), panjang(300)])
 
 
 class SettleForm(FlaskForm):

@@ -39,6 +39,7 @@ from outlet_pos.core.sales import shifts
 from outlet_pos.core.sales.common import COGS_ACCOUNT, REVENUE, lock_row
 from outlet_pos.core.tenancy import BusinessUnit, Cooperative
 from outlet_pos.extensions import db
+from outlet_pos.money import format_rupiah
 from outlet_pos.units.lokal.fish_common import (
     INVENTORY,
     SOURCE,
@@ -231,8 +232,21 @@ def add_cost(
     amount: int,
     paid_from: str,
     description: str = "",
+    idempotency_key: str | None = None,
 ) -> AnimalCost:
-    """Feed or care bought for one animal, capitalised into its carrying cost."""
+    """Feed or care bought for one animal, capitalised into its carrying cost.
+
+    ``idempotency_key`` is the form's one-time key: a double submit returns the first cost
+    instead of paying the drawer out twice."""
+    key = (idempotency_key or "").strip()[:64] or None
+    if key:
+        done = db.session.scalar(
+            select(AnimalCost).where(
+                AnimalCost.cooperative_id == coop.id, AnimalCost.idempotency_key == key
+            )
+        )
+        if done is not None:
+            return done
     if kind not in COST_KINDS or kind == "beli":
         raise ValidationError("Pilih jenis biaya: pakan atau perawatan.", field="kind")
     amount = check_amount(amount)
@@ -276,6 +290,7 @@ def add_cost(
         description=text,
         entry_id=entry.id,
         created_by_id=getattr(user, "id", None),
+        idempotency_key=key,
     )
     db.session.add(cost)
     db.session.flush()
@@ -309,8 +324,12 @@ def sell_animal(
     weight: object = None,
     buyer_member_id: int | None = None,
     buyer_name: str = "",
+    approver=None,
 ) -> Animal:
-    """Sell one animal at the counter in the shift: revenue and its cost in one entry."""
+    """Sell one animal at the counter in the shift: revenue and its cost in one entry.
+
+    Below its carrying cost the sale is a loss the unit's manager decides: a cashier is
+    refused unless a local.manage ``approver`` is given."""
     if basis not in SALE_BASES:
         raise ValidationError("Pilih dasar harga: per ekor atau per kg.", field="basis")
     if method not in SALE_METHODS:
@@ -319,6 +338,14 @@ def sell_animal(
     sale_weight = parse_weight(weight) if basis == "kg" else None
     amount = price if basis == "ekor" else line_amount(sale_weight, price)
     animal = _live(coop, animal)
+    if amount < animal.carrying_cost and not any(
+        who is not None and who.can("local.manage", coop) for who in (user, approver)
+    ):
+        raise DomainError(
+            f"Harga {format_rupiah(amount)} di bawah nilai ternak "
+            f"{format_rupiah(animal.carrying_cost)}; penjualan rugi perlu persetujuan pengurus.",
+            field="price",
+        )
     buyer = member_of(coop, buyer_member_id, "buyer_member")
     shift = counter_shift(coop, user)
     day = coop.today()

@@ -49,13 +49,29 @@ def _lpg_profile(unit: BusinessUnit | None) -> LocalUnitProfile | None:
     return profile if profile is not None and profile.template == "lpg" else None
 
 
+DEFAULT_MARK = "3 kg"  # without a chosen list, the subsidised items are those named "… 3 kg"
+
+
+def subsidised_ids(coop_id: int, unit_id: int, settings: dict) -> set[int]:
+    """Items of the base the NIK, per-NIK limit and HET apply to: the list kept in the unit's
+    settings, or by default every item whose name contains "3 kg" (a base also sells 5.5 kg
+    or 12 kg tabung, regulators and hoses at free prices)."""
+    chosen = settings.get("subsidised_item_ids")
+    if chosen is not None:
+        return {int(i) for i in chosen}
+    rows = db.session.execute(
+        select(Item.id, Item.name).where(Item.cooperative_id == coop_id, Item.unit_id == unit_id)
+    ).all()
+    return {i for i, name in rows if DEFAULT_MARK in " ".join((name or "").lower().split())}
+
+
 def _buyer(line: unit_rules.LineContext, ctx: unit_rules.CheckoutContext) -> tuple[str, str]:
-    nik = (line.extra.get("nik") or ctx.extra.get("nik") or "").strip()
+    nik = str(line.extra.get("nik") or ctx.extra.get("nik") or "").strip()
     if not nik:
         raise ValidationError("LPG 3 kg hanya dijual kepada pembeli yang menunjukkan KTP: "
                               "isi NIK pembeli.", field="nik")  # fmt: skip
     try:
-        validate_nik(nik)
+        validate_nik(nik)  # exactly 16 digits: a longer number is refused, never cut
     except IdentifierError as err:
         raise ValidationError(f"NIK pembeli LPG: {err}.", field="nik") from None
     name = (line.extra.get("buyer_name") or ctx.extra.get("buyer_name") or "").strip()
@@ -83,13 +99,15 @@ class LpgRules:
         unit = line.business_unit
         if _lpg_profile(unit) is None:
             return
-        nik, name = _buyer(line, ctx)
         # The profile row is the base's lock: quota reads below see every committed sale.
         profile = db.session.execute(
             lock_for_update(select(LocalUnitProfile).where(LocalUnitProfile.unit_id == unit.id))
             .execution_options(populate_existing=True)
         ).scalar_one()  # fmt: skip
         settings = profile.settings
+        if line.item.id not in subsidised_ids(ctx.coop.id, unit.id, settings):
+            return
+        nik, name = _buyer(line, ctx)
         limit = Decimal(int(settings.get("limit_per_nik_per_day") or 0))
         het = int(settings.get("het") or 0)
         qty = Decimal(line.base_qty)
@@ -152,12 +170,12 @@ RULES = LpgRules()
 
 
 def lpg_items(coop: Cooperative, item_ids: list[int]) -> dict[int, dict]:
-    """Items (of the given ids) sold by an LPG base: the counter asks for the buyer's NIK
-    when its cart holds one. ``{item_id: {"limit": n, "het": rp}}``."""
+    """Subsidised items (of the given ids) of an LPG base: the counter asks for the buyer's
+    NIK when its cart holds one. ``{item_id: {"limit": n, "het": rp}}``."""
     if not item_ids:
         return {}
     rows = db.session.execute(
-        select(Item.id, LocalUnitProfile.settings_json)
+        select(Item.id, Item.unit_id, LocalUnitProfile.settings_json)
         .join(LocalUnitProfile, LocalUnitProfile.unit_id == Item.unit_id)
         .where(
             Item.cooperative_id == coop.id,
@@ -166,8 +184,10 @@ def lpg_items(coop: Cooperative, item_ids: list[int]) -> dict[int, dict]:
         )
     ).all()
     out = {}
-    for item_id, raw in rows:
+    for item_id, unit_id, raw in rows:
         s = json.loads(raw or "{}")
+        if item_id not in subsidised_ids(coop.id, unit_id, s):
+            continue
         out[item_id] = {"limit": s.get("limit_per_nik_per_day"), "het": s.get("het")}
     return out
 

@@ -197,7 +197,10 @@ class AgentTxn(db.Model):
     """One PPOB/bank-agent transaction at the counter: money passed through plus the fee."""
 
     __tablename__ = "agent_txn"
-    __table_args__ = (Index("ix_agent_txn_coop_unit_day", "cooperative_id", "unit_id", "day"),)
+    __table_args__ = (
+        Index("ix_agent_txn_coop_unit_day", "cooperative_id", "unit_id", "day"),
+        UniqueConstraint("cooperative_id", "idempotency_key"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     cooperative_id: Mapped[int] = mapped_column(ForeignKey("cooperative.id"), index=True)
@@ -213,3 +216,10 @@ class AgentTxn(db.Model):
     settlement_id: Mapped[int | None] = mapped_column(ForeignKey("agent_settlement.id"))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # the form's one-time key: a double submit returns the first transaction, not a second one
+    idempotency_key: Mapped[str | None] = mapped_column(String(64))
+    # a wrong transaction is reversed (never edited); the reversal leaves it out of the float
+    void_entry_id: Mapped[int | None] = mapped_column(ForeignKey("journal_entry.id"))
+    voided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    voided_at: Mapped[datetime | None] = mapped_column()
+    void_reason: Mapped[str | None] = mapped_column(String(300))

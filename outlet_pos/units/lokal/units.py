@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from outlet_pos.core.audit import record
-from outlet_pos.core.errors import NotFound, ValidationError
+from outlet_pos.core.errors import DomainError, NotFound, ValidationError
 from outlet_pos.core.inventory.catalog import UnitSpec, save_item
 from outlet_pos.core.inventory.models import Item
 from outlet_pos.core.ledger import balances
@@ -38,6 +38,17 @@ def _int_setting(raw: Any, label: str, field: str, *, lo: int, hi: int) -> int:
     return int(text)
 
 
+def _subsidised(raw: dict[str, Any]) -> dict[str, Any]:
+    """The LPG base's subsidised item ids, when chosen; absent means "every item whose name
+    has 3 kg" (items are added after the unit is opened, so the default must stay live)."""
+    ids = raw.get("subsidised_item_ids")
+    if ids is None:
+        return {}
+    if not isinstance(ids, list | tuple | set) or any(type(i) is not int for i in ids):
+        raise ValidationError("Pilihan barang bersubsidi tidak valid.", field="subsidised")
+    return {"subsidised_item_ids": sorted(set(ids))}
+
+
 def clean_settings(template: str, raw: dict[str, Any]) -> dict[str, Any]:
     """The settings a template uses, checked; anything else given is dropped."""
     if template == "lpg":
@@ -46,7 +57,7 @@ def clean_settings(template: str, raw: dict[str, Any]) -> dict[str, Any]:
                                                   "Batas tabung per NIK per hari",
                                                   "limit_per_nik_per_day", lo=1, hi=100),
             "het": _int_setting(raw.get("het"), "HET per tabung", "het", lo=1, hi=MAX_RATE),
-        }  # fmt: skip
+        } | _subsidised(raw)  # fmt: skip
     if template == "cold_storage":
         rate = _int_setting(raw.get("rate_per_crate_per_day"), "Tarif per krat per hari",
                             "rate_per_crate_per_day", lo=1, hi=MAX_RATE)  # fmt: skip
@@ -104,6 +115,18 @@ def update_settings(coop: Cooperative, unit: BusinessUnit, user, raw: dict[str, 
     db.session.flush()
     record("local.unit.settings", user=user, cooperative=coop, target=unit.code,
            detail=profile.settings)  # fmt: skip
+
+
+def set_subsidised_items(coop: Cooperative, unit: BusinessUnit, user, item_ids: list[int]) -> None:
+    """Choose which items of an LPG base are subsidised (NIK, limit per NIK and HET apply to
+    those only); the base may also sell non-subsidised tabung, regulators or hoses freely."""
+    profile = _profile(coop, unit)
+    if profile.template != "lpg":
+        raise DomainError("Barang bersubsidi hanya untuk pangkalan LPG.")
+    mine = {i.id for i in unit_items(coop, unit)}
+    if not set(item_ids) <= mine:
+        raise ValidationError("Barang tidak ada di katalog unit ini.", field="subsidised")
+    update_settings(coop, unit, user, profile.settings | {"subsidised_item_ids": list(item_ids)})
 
 
 def _profile(coop: Cooperative, unit: BusinessUnit) -> LocalUnitProfile:

@@ -8,13 +8,13 @@ from decimal import Decimal
 
 from flask import Response, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from flask_wtf import FlaskForm
 
 from outlet_pos.core.access import requires
 from outlet_pos.core.db import run_transaction, utcnow
 from outlet_pos.core.documents import Column
 from outlet_pos.core.documents.tables import Table
 from outlet_pos.core.errors import DomainError
-from outlet_pos.core.expenses.services import paid_from_accounts
 from outlet_pos.core.expenses.vouchers import VoucherData, render_voucher
 from outlet_pos.core.inventory.services import fmt_qty
 from outlet_pos.core.ledger import JournalEntry
@@ -25,17 +25,21 @@ from outlet_pos.formatting import tanggal
 from outlet_pos.money import format_rupiah
 from outlet_pos.shell.actions import act
 from outlet_pos.shell.downloads import send_report
-from outlet_pos.units.lokal import agent, bp, cold_storage, lpg
+from outlet_pos.units.lokal import bp, cold_storage, lpg
 from outlet_pos.units.lokal.forms import (
-    AgentForm,
     ColdInForm,
     ColdOutForm,
     ItemForm,
-    SettleForm,
     UnitForm,
 )
 from outlet_pos.units.lokal.models import TEMPLATES, ColdStorageLot, LocalUnitProfile, profile_of
-from outlet_pos.units.lokal.units import add_item, create_local_unit, local_units, month_figures
+from outlet_pos.units.lokal.units import (
+    add_item,
+    create_local_unit,
+    local_units,
+    month_figures,
+    set_subsidised_items,
+)
 from outlet_pos.units.lokal.units import unit_items as catalog_of
 
 UNIT_FIELDS = ("name", "code", "outlet", "template", "flows", "limit_per_nik_per_day", "het",
@@ -143,8 +147,11 @@ def fish_pages(profile: LocalUnitProfile) -> list[tuple[str, str]]:
 
 def _unit_page(coop, unit, profile, form: ItemForm | None = None, status: int = 200):
     pages = TEMPLATE_PAGES.get(profile.template, []) + fish_pages(profile)
+    subsidised = (lpg.subsidised_ids(coop.id, unit.id, profile.settings)
+                  if profile.template == "lpg" else None)  # fmt: skip
     return render_template(
         "lokal/unit.html", unit=unit, profile=profile, items=catalog_of(coop, unit),
+        subsidised=subsidised,
         figures=month_figures(coop, unit, coop.today()), today=coop.today(), pages=pages,
         form=form or ItemForm(formdata=None), can_manage=current_user.can("local.manage", coop),
     ), status  # fmt: skip
@@ -182,6 +189,23 @@ def item_new(unit_id: int):
                   "success")  # fmt: skip
             return redirect(url_for("lokal.unit", unit_id=unit_id))
     return _unit_page(coop, found, profile, form, 400)
+
+
+@bp.route("/<int:unit_id>/lpg/subsidi", methods=["POST"])
+@requires("local.manage")
+def lpg_subsidised(unit_id: int):
+    """Which items of the LPG base the NIK, limit and HET apply to."""
+    coop = require_cooperative()
+    found, _profile, back = local_unit_or_redirect(unit_id, "lpg")
+    if back is not None:
+        return back
+    here = url_for("lokal.unit", unit_id=unit_id)
+    if not FlaskForm().validate_on_submit():  # only the CSRF token to check
+        flash("Formulir kedaluwarsa; muat ulang halaman.", "error")
+        return redirect(here)
+    ids = [int(v) for v in request.form.getlist("item_id") if v.isdigit()]
+    return act(here, set_subsidised_items, coop, found, user(), ids,
+               done="Daftar barang bersubsidi disimpan.")  # fmt: skip
 
 
 def _day_arg(coop) -> date:
@@ -310,71 +334,3 @@ def cold_receipt(lot_id: int):
     )  # fmt: skip
     return Response(render_voucher(data), mimetype="application/pdf", headers={
         "Content-Disposition": f'inline; filename="{lot.number}.pdf"'})  # fmt: skip
-
-
-# --- agent services -------------------------------------------------------------------------
-
-
-def _agent_page(coop, unit, profile, form=None, status: int = 200):
-    day = _day_arg(coop)
-    settle_form = SettleForm(formdata=None)
-    settle_form.bank_account.choices = {
-        a.code: f"{a.code} {a.name}" for a in paid_from_accounts(coop, drawer=False)
-    }
-    if form is None:
-        form = AgentForm(formdata=None)
-    return render_template(
-        "lokal/agent.html", unit=unit, profile=profile, day=day, form=form,
-        summary=agent.day_summary(coop, unit, day), open_float=agent.open_float(coop, unit),
-        settle_form=settle_form, settlements=agent.settlements(coop, unit),
-        fees=profile.settings.get("types", {}), types=agent.TYPES, local=coop.local_time,
-        can_settle=current_user.can("local.manage", coop),
-    ), status  # fmt: skip
-
-
-@bp.route("/<int:unit_id>/agen", endpoint="agent")
-@requires("local.operate")
-def agent_page(unit_id: int):
-    coop = require_cooperative()
-    found, profile, back = local_unit_or_redirect(unit_id, "agen")
-    return back or _agent_page(coop, found, profile)
-
-
-@bp.route("/<int:unit_id>/agen/transaksi", methods=["POST"])
-@requires("local.operate")
-def agent_new(unit_id: int):
-    coop = require_cooperative()
-    found, profile, back = local_unit_or_redirect(unit_id, "agen")
-    if back is not None:
-        return back
-    form = AgentForm()
-    if form.validate_on_submit():
-        fee = form.fee.amount
-        if fee is None:
-            fee = int(profile.settings.get("types", {}).get(form.txn_type.data) or 0)
-        try:
-            txn = run_transaction(
-                agent.record_txn, coop, found, user(), txn_type=form.txn_type.data,
-                amount=form.amount.amount, fee=fee, customer=form.customer.data,
-                reference=form.reference.data,
-            )  # fmt: skip
-        except DomainError as exc:
-            place(form, exc, ("txn_type", "amount", "fee", "customer", "reference"))
-        else:
-            flash(f"{agent.TYPES[txn.txn_type][0]} {format_rupiah(txn.amount)} tercatat "
-                  f"(fee {format_rupiah(txn.fee)}).", "success")  # fmt: skip
-            return redirect(url_for("lokal.agent", unit_id=unit_id))
-    return _agent_page(coop, found, profile, form, 400)
-
-
-@bp.route("/<int:unit_id>/agen/setor", methods=["POST"])
-@requires("local.manage")
-def agent_settle(unit_id: int):
-    coop = require_cooperative()
-    found, _profile, back = local_unit_or_redirect(unit_id, "agen")
-    if back is not None:
-        return back
-    return act(url_for("lokal.agent", unit_id=unit_id), agent.settle, coop, found, user(),
-               bank_account=request.form.get("bank_account", ""),
-               done=lambda s: f"Dana agen {format_rupiah(abs(s.amount))} diselesaikan dengan "
-               "penyedia.")  # fmt: skip

@@ -70,35 +70,40 @@ def as_int(raw: str | None) -> int | None:
     return int(raw) if raw.isdigit() else None
 
 
-@bp.route("/<int:unit_id>/ikan/harga", methods=["GET", "POST"])
+@bp.route("/<int:unit_id>/ikan/harga")
 @requires(OPERATE)
 def fish_prices(unit_id: int):
+    """Today's price list: every operator reads it, only a manager changes it."""
+    unit, back = unit_or_back(unit_id, "perikanan")
+    return back or _prices_page(unit, PricesForm(formdata=None))
+
+
+@bp.route("/<int:unit_id>/ikan/harga", methods=["POST"], endpoint="fish_prices_save")
+@requires("local.manage")
+def fish_prices_save(unit_id: int):
     unit, back = unit_or_back(unit_id, "perikanan")
     if back:
         return back
     coop = require_cooperative()
-    day = coop.today()
     form = PricesForm()
-    if request.method == "POST":
-        if not form.validate_on_submit():
-            flash("Formulir kedaluwarsa; muat ulang halaman.", "error")
-            return redirect(url_for("lokal.fish_prices", unit_id=unit_id))
-        prices, errors = _read_prices(coop, unit)
-        if errors:
-            for message in errors:
-                flash(message, "error")
-            return _prices_page(unit, form, 400)
-        return act(
-            url_for("lokal.fish_prices", unit_id=unit_id),
-            fish.set_prices,
-            coop,
-            unit,
-            day,
-            prices,
-            user(),
-            done="Daftar harga hari ini disimpan.",
-        )
-    return _prices_page(unit, form)
+    if not form.validate_on_submit():
+        flash("Formulir kedaluwarsa; muat ulang halaman.", "error")
+        return redirect(url_for("lokal.fish_prices", unit_id=unit_id))
+    prices, errors = _read_prices(coop, unit)
+    if errors:
+        for message in errors:
+            flash(message, "error")
+        return _prices_page(unit, form, 400)
+    return act(
+        url_for("lokal.fish_prices", unit_id=unit_id),
+        fish.set_prices,
+        coop,
+        unit,
+        coop.today(),
+        prices,
+        user(),
+        done="Daftar harga hari ini disimpan.",
+    )
 
 
 def _read_prices(coop, unit) -> tuple[dict, list[str]]:
