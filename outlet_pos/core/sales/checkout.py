@@ -198,6 +198,30 @@ def _discount_limit(user: User, coop: Cooperative) -> int:
     return max((DISCOUNT_LIMITS.get(r, 0) for r in user.roles_in(coop)), default=0)
 
 
+def reserve_member_credit(
+    coop: Cooperative, member_id: int, amount: int, *, field: str = "payments"
+) -> Member:
+    """Lock an active member and check ``amount`` more kredit fits their limit.
+
+    Every desk that lets a member pay later (the counter, clinic bills, cold storage, the
+    parcel desk) calls this, so two payments at once cannot both fit and the refusal reads the
+    same everywhere. Returns the locked member; the caller posts Dr 113200 with the member."""
+    member = lock_row(Member, member_id)
+    if member.cooperative_id != coop.id:
+        raise ValidationError("Anggota tidak ditemukan.", field=field)
+    if member.status != "aktif":
+        raise DomainError(
+            f"Anggota {member.name} tidak aktif; kredit tidak dapat dipakai.", field=field
+        )
+    owed = member_credit_balance(coop, member)
+    if owed + amount > member.credit_limit:
+        room = max(member.credit_limit - owed, 0)
+        raise DomainError(
+            f"Kredit anggota melebihi batas: sisa plafon {format_rupiah(room)}.", field=field
+        )
+    return member
+
+
 def member_credit_balance(coop: Cooperative, member: Member) -> int:
     """What a member owes on kredit belanja: the 113200 lines carrying the member."""
     return int(
@@ -458,14 +482,7 @@ def checkout(
     if paid["kredit"]:
         if member is None:
             raise ValidationError("Kredit belanja hanya untuk anggota.", field="payments")
-        member = lock_row(Member, member.id)  # two credit sales at once cannot both fit
-        owed = member_credit_balance(coop(), member)
-        if owed + paid["kredit"] > member.credit_limit:
-            room = max(member.credit_limit - owed, 0)
-            raise DomainError(
-                f"Kredit anggota melebihi batas: sisa plafon {format_rupiah(room)}.",
-                field="payments",
-            )
+        member = reserve_member_credit(coop(), member.id, paid["kredit"])
 
     # 4. Receipt number, then stock out of each unit's shelf: all the cart's stock levels
     # locked at once in item order (issue_many), so two cashiers never deadlock.

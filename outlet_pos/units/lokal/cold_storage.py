@@ -18,7 +18,7 @@ from outlet_pos.core.errors import DomainError, NotFound, ValidationError
 from outlet_pos.core.ledger import post
 from outlet_pos.core.parties import Member
 from outlet_pos.core.sales import shifts
-from outlet_pos.core.sales.checkout import member_credit_balance
+from outlet_pos.core.sales.checkout import reserve_member_credit
 from outlet_pos.core.sales.common import lock_row
 from outlet_pos.core.sales.models import Shift
 from outlet_pos.core.sales.sequences import next_value
@@ -113,16 +113,7 @@ def _shift(coop: Cooperative, user) -> Shift:
 def _credit_member(coop: Cooperative, lot: ColdStorageLot, amount: int) -> Member:
     if lot.member_id is None:
         raise DomainError("Kredit hanya untuk titipan milik anggota koperasi.", field="method")
-    member = lock_row(Member, lot.member_id)
-    if member.status != "aktif":
-        raise DomainError(f"Anggota {member.name} tidak aktif; kredit tidak dapat dipakai.",
-                          field="method")  # fmt: skip
-    owed = member_credit_balance(coop, member)
-    if owed + amount > member.credit_limit:
-        room = max(member.credit_limit - owed, 0)
-        raise DomainError(f"Kredit anggota melebihi batas: sisa plafon {format_rupiah(room)}.",
-                          field="method")  # fmt: skip
-    return member
+    return reserve_member_credit(coop, lot.member_id, amount, field="method")
 
 
 def check_out(

@@ -24,7 +24,7 @@ from outlet_pos.core.ledger import post
 from outlet_pos.core.ledger.services import is_reversed
 from outlet_pos.core.parties import Member
 from outlet_pos.core.sales import shifts
-from outlet_pos.core.sales.checkout import member_credit_balance
+from outlet_pos.core.sales.checkout import reserve_member_credit
 from outlet_pos.core.sales.common import lock_row
 from outlet_pos.core.sales.models import Shift
 from outlet_pos.core.sales.sequences import next_value
@@ -56,17 +56,7 @@ def _credit_member(coop: Cooperative, visit: Visit, amount: int) -> Member:
     if member_id is None:
         raise DomainError("Kredit hanya untuk pasien yang terhubung ke anggota koperasi.",
                           field="method")  # fmt: skip
-    member = lock_row(Member, member_id)  # two credit bills at once cannot both fit
-    if member.status != "aktif":
-        raise DomainError(f"Anggota {member.name} tidak aktif; kredit tidak dapat dipakai.",
-                          field="method")  # fmt: skip
-    owed = member_credit_balance(coop, member)
-    if owed + amount > member.credit_limit:
-        room = max(member.credit_limit - owed, 0)
-        raise DomainError(
-            f"Kredit anggota melebihi batas: sisa plafon {format_rupiah(room)}.", field="method"
-        )
-    return member
+    return reserve_member_credit(coop, member_id, amount, field="method")
 
 
 def bill_visit(coop: Cooperative, visit: Visit, user, method: str) -> ClinicBill:
