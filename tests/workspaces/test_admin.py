@@ -432,7 +432,7 @@ def test_admin_edits_a_user_and_resets_the_password(app, admin_client, web_user,
         user = db.session.get(User, uid)
         assert (user.full_name, user.active) == ("Dewi Lestari", False)
         updates = db.session.scalars(
-            select(AuditEvent).where(AuditEvent.action == "user.update")
+            select(AuditEvent).where(AuditEvent.action == "user.update").order_by(AuditEvent.id)
         ).all()
         assert [e.detail for e in updates] == [
             {"full_name": ["Kasir", "Dewi Lestari"]},
