@@ -1,5 +1,6 @@
 """Every model, imported in one place so Alembic and ``create_app`` see the whole schema."""
 
+from outlet_pos.api import models as _api_models  # noqa: F401
 from outlet_pos.core.access import Membership, User
 from outlet_pos.core.assets import models as _asset_models  # noqa: F401
 from outlet_pos.core.audit import AuditEvent
@@ -36,6 +37,7 @@ from outlet_pos.core.purchasing.models import (
 )
 from outlet_pos.core.sales.models import DocSequence, Payment, Sale, SaleLine, Shift
 from outlet_pos.core.shu import models as _shu_models  # noqa: F401
+from outlet_pos.core.sync import models as _sync_models  # noqa: F401
 from outlet_pos.core.tenancy import BusinessUnit, Cooperative, Outlet
 from outlet_pos.units.apotek import models as _apotek_models  # noqa: F401
 from outlet_pos.units.apotek import prescription_models as _rx_models  # noqa: F401

@@ -14,6 +14,7 @@ from outlet_pos.workspaces.bendahara import (  # noqa: E402,F401
     views_purchasing,
     views_reports,
     views_shu,
+    views_simkopdes,
     views_statements,
     views_tax,
 )

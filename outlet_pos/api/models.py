@@ -1,0 +1,1 @@
+"""API v1 tables (tokens per user and device)."""

@@ -1,0 +1,1 @@
+"""Offline-first sync of an outlet installation to a district server (DESIGN §2.8)."""
