@@ -1,43 +1,28 @@
 """Benchmark the counter (DESIGN §4.1): checkout service call, the same rows written with raw
 sqlite3, product search over 20,000 items, and the receipt PDF.
 
-    .venv/bin/python bench/checkout.py
+    .venv/bin/python bench/checkout.py [--quick] [--only checkout|search|receipt]
     .venv/bin/python bench/checkout.py --database-url postgresql+psycopg://postgres@127.0.0.1/bench
 
 Each checkout is a 5-line cash sale in its own committed transaction, as at the counter.
 The checkouts and the raw sqlite3 writes run interleaved in small blocks, so both see the
-same load on a shared machine (the ratio compares like with like); the load average is shown.
+same load on a shared machine (the ratio compares like with like); the raw connection gets
+the application's own SQLite settings, read back from its engine.
 """
 
 from __future__ import annotations
 
-import argparse
 import os
 import sqlite3
 import statistics
-import sys
-import tempfile
 import time
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-
-def pct(values: list[float], p: float) -> float:
-    values = sorted(values)
-    return values[min(len(values) - 1, int(len(values) * p))]
-
-
-def show(label: str, ms: list[float]) -> None:
-    print(f"{label:<52} p50 {statistics.median(ms):7.2f} ms   p95 {pct(ms, 0.95):7.2f} ms")
+from _common import Figure, app_sqlite_settings, apply_sqlite_settings, arguments, bench_app, report
 
 
 def setup(n_items: int):
-    from flask_migrate import upgrade
-    from sqlalchemy import text
-
     from outlet_pos.core.db import run_transaction
     from outlet_pos.core.inventory.catalog import UnitSpec, default_location, save_item
     from outlet_pos.core.inventory.services import receive
@@ -50,13 +35,6 @@ def setup(n_items: int):
     )
     from outlet_pos.core.sales.shifts import open_shift
     from outlet_pos.extensions import db
-
-    if db.engine.dialect.name == "postgresql":
-        with db.engine.begin() as conn:
-            conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-    from flask import current_app
-
-    upgrade(directory=current_app.extensions["migrate"].directory)
 
     def base():
         coop = create_cooperative({"name": "Koperasi Bench", "timezone": "WIB"})
@@ -198,15 +176,14 @@ def count_statements(coop, user, shift, ids) -> int:
     return len(seen) + 1  # + COMMIT, which the DBAPI sends without a cursor
 
 
-def raw_sqlite(path: str):
-    """The same rows a 5-line cash sale writes, with raw sqlite3 (WAL, synchronous=FULL):
+def raw_sqlite(path: str, settings: dict):
+    """The same rows a 5-line cash sale writes, with raw sqlite3 and the application's
+    settings (WAL, synchronous=FULL, ...):
     sequence and head updates, sale, 5 lines, payment, 5 moves + 5 level updates, entry and
     4 journal lines. Returns ``run(n) -> latencies`` and ``close()``; the connection stays
     open between blocks, as the service's pooled one does."""
     conn = sqlite3.connect(path, isolation_level=None)
-    conn.execute("PRAGMA journal_mode=WAL")
-    conn.execute("PRAGMA synchronous=FULL")
-    conn.execute("PRAGMA foreign_keys=ON")
+    apply_sqlite_settings(conn, settings)
     coop, outlet, shift, user = 1, 1, 1, 1
     items = [r[0] for r in conn.execute("SELECT item_id FROM stock_level LIMIT 5")]
     units = {r[0]: r[1] for r in conn.execute("SELECT item_id, id FROM item_unit")}
@@ -332,49 +309,71 @@ def bench_receipt(n: int) -> list[float]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--database-url", default=None)
-    parser.add_argument("--sales", type=int, default=500)
-    parser.add_argument("--items", type=int, default=20_000)
+    parser = arguments(__doc__)
+    parser.add_argument("--sales", type=int, default=None, help="default 500 (--quick 100)")
+    parser.add_argument("--items", type=int, default=None, help="default 20,000 (--quick 2,000)")
+    parser.add_argument("--only", choices=["checkout", "search", "receipt"], default=None)
     args = parser.parse_args()
-    tmp = tempfile.mkdtemp(prefix="bench-checkout-")
-    os.environ["OUTLET_POS_INSTANCE"] = tmp
-    url = args.database_url or f"sqlite:///{tmp}/bench.db"
-    from outlet_pos import create_app
+    sales = args.sales or (100 if args.quick else 500)
+    n_items = args.items or (2_000 if args.quick else 20_000)
+    wanted = {args.only} if args.only else {"checkout", "search", "receipt"}
+    figures: list[Figure] = []
+    if wanted & {"checkout", "search"}:
+        figures += counter(args.database_url, sales, n_items if "search" in wanted else 50, wanted)
+    if "receipt" in wanted:
+        figures.append(Figure.of("receipt", "receipt PDF (80 mm, 5 lines)",
+                                 bench_receipt(100), budget=30))  # fmt: skip
+    report(figures, args.json)
+
+
+def counter(url: str | None, sales: int, n_items: int, wanted: set[str]) -> list[Figure]:
     from outlet_pos.extensions import db
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench"})
+    app, folder = bench_app("checkout", url)
+    figures: list[Figure] = []
     with app.app_context():
         t = time.perf_counter()
-        coop, user, shift, ids = setup(args.items)
-        print(
-            f"database: {db.engine.dialect.name}; catalog of {len(ids):,} items built in "
-            f"{time.perf_counter() - t:.0f} s"
-        )
-        print(f"{'load average (1 min) before':<52} {os.getloadavg()[0]:7.2f}")
-        bench_checkout(coop, user, shift, ids, 20)  # warm up
-        sqlite_db = db.engine.dialect.name == "sqlite"
-        raw_run, raw_close = raw_sqlite(f"{tmp}/bench.db") if sqlite_db else (None, None)
+        coop, user, shift, ids = setup(n_items)
+        engine = db.engine.dialect.name
+        print(f"database: {engine}; catalog of {len(ids):,} items built in "
+              f"{time.perf_counter() - t:.0f} s")  # fmt: skip
+        if "checkout" in wanted:
+            figures += checkouts(coop, user, shift, ids, sales, folder, engine)
+        if "search" in wanted:
+            figures.append(Figure.of("search", f"product search, {len(ids):,} items ({engine})",
+                                     bench_search(coop, 300), budget=30, judge="p95"))  # fmt: skip
+    return figures
+
+
+def checkouts(coop, user, shift, ids, sales: int, folder: str, engine: str) -> list[Figure]:
+    """Checkouts and the raw sqlite3 writes interleaved in blocks of 25."""
+    load = os.getloadavg()[0]
+    bench_checkout(coop, user, shift, ids, 20)  # warm up
+    raw_run = raw_close = None
+    if engine == "sqlite":
+        raw_run, raw_close = raw_sqlite(f"{folder}/bench.db", app_sqlite_settings())
+        raw_run(20)  # warm up
+    svc: list[float] = []
+    raw: list[float] = []
+    for start in range(20, 20 + sales, 25):
+        n = min(25, 20 + sales - start)
+        svc += bench_checkout(coop, user, shift, ids, n, start)
         if raw_run is not None:
-            raw_run(20)  # warm up
-        svc: list[float] = []
-        raw: list[float] = []
-        block = 25
-        for start in range(20, 20 + args.sales, block):
-            n = min(block, 20 + args.sales - start)
-            svc += bench_checkout(coop, user, shift, ids, n, start)
-            if raw_run is not None:
-                raw += raw_run(n)
-        show(f"checkout() 5-line cash sale ({args.sales} sales)", svc)
-        print(f"{'SQL statements per sale':<52} {count_statements(coop, user, shift, ids):7d}")
-        if raw_run is not None:
-            raw_close()
-            show("raw sqlite3, the same rows, one transaction each", raw)
-            ratio = statistics.median(svc) / statistics.median(raw)
-            print(f"{'ratio checkout / raw (p50)':<52} {ratio:7.2f} x")
-        print(f"{'load average (1 min) after':<52} {os.getloadavg()[0]:7.2f}")
-        show(f"product search over {len(ids):,} items", bench_search(coop, 300))
-    show("receipt PDF (80 mm, 5 lines)", bench_receipt(100))
+            raw += raw_run(n)
+    note = f"load {load:.1f}->{os.getloadavg()[0]:.1f}"
+    figures = [Figure.of("checkout", f"checkout 5-line sale, service call ({engine}, {sales})",
+                         svc, budget=5, note=note)]  # fmt: skip
+    if raw_close is not None:
+        raw_close()
+        ratio = statistics.median(svc) / statistics.median(raw)
+        figures += [
+            Figure.of("checkout", "  raw sqlite3 writing the same rows", raw),
+            Figure("checkout", "  checkout / raw sqlite3 (p50)", "×", ratio, budget=3,
+                   judge="value"),
+        ]  # fmt: skip
+    stmts = count_statements(coop, user, shift, ids)
+    figures.append(Figure("checkout", "  SQL statements per sale", "", stmts, judge="value"))
+    return figures
 
 
 if __name__ == "__main__":

@@ -1,87 +1,54 @@
 """Benchmark the mentor's portfolio of ten cooperatives (DESIGN §4.1: ≤ 1 s).
 
-    .venv/bin/python bench/portfolio.py                 # SQLite
+    .venv/bin/python bench/portfolio.py [--quick]        # SQLite
     .venv/bin/python bench/portfolio.py --database-url postgresql+psycopg://postgres@127.0.0.1/bench
 
 Builds ``outlet-pos demo --portfolio`` (ten cooperatives, a year of books each, a mentor
 coaching all ten) into a fresh database, then times: every cooperative's figures and alerts
 (the service), the portfolio page over HTTP (test client, logged in as the mentor), one
-cooperative's dashboard, and the weekly digest PDF. Prints median and p95.
+cooperative's dashboard, and the weekly digest PDF. --quick builds two cooperatives
+instead of ten (building takes over a minute) and times fewer runs.
 """
 
 from __future__ import annotations
 
-import argparse
-import os
-import statistics
-import sys
-import tempfile
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-
-def pct(values: list[float], p: float) -> float:
-    values = sorted(values)
-    return values[min(len(values) - 1, int(len(values) * p))]
-
-
-def timed(fn, runs: int) -> tuple[float, float]:
-    out = []
-    for _ in range(runs):
-        t = time.perf_counter()
-        fn()
-        out.append(time.perf_counter() - t)
-    return statistics.median(out), pct(out, 0.95)
+from _common import Figure, arguments, bench_app, report, time_calls
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--runs", type=int, default=20)
-    parser.add_argument("--database-url", default="")
+    parser = arguments(__doc__, "2 cooperatives and 5 runs of each instead of 10 and 20")
+    parser.add_argument("--runs", type=int, default=None)
     args = parser.parse_args()
+    runs = args.runs or (5 if args.quick else 20)
+    from sqlalchemy import select
 
-    folder = tempfile.mkdtemp(prefix="bench-portfolio-")
-    os.environ["OUTLET_POS_INSTANCE"] = folder
-    url = args.database_url or f"sqlite:///{folder}/bench.db"
-    from flask_migrate import upgrade
-    from sqlalchemy import select, text
-
-    from outlet_pos import create_app
     from outlet_pos.extensions import db
 
-    app = create_app(
-        {
-            "SQLALCHEMY_DATABASE_URI": url,
-            "TESTING": True,
-            "WTF_CSRF_ENABLED": False,
-            "RATELIMIT_ENABLED": False,
-        }
-    )
+    app, _folder = bench_app(
+        "portfolio", args.database_url, TESTING=True, WTF_CSRF_ENABLED=False,
+        RATELIMIT_ENABLED=False,
+    )  # fmt: skip
     password = "bench-Portofolio-2026!"
     with app.app_context():
-        if db.engine.dialect.name == "postgresql":
-            with db.engine.begin() as conn:
-                conn.execute(text("DROP SCHEMA public CASCADE"))
-                conn.execute(text("CREATE SCHEMA public"))
-        upgrade(directory=app.extensions["migrate"].directory)
         from outlet_pos.core.access import User
         from outlet_pos.core.mentoring import alerts
         from outlet_pos.core.mentoring.portfolio import portfolio
         from outlet_pos.demo_portfolio import MENTOR, build_portfolio
 
+        engine = db.engine.dialect.name
         t = time.perf_counter()
-        build_portfolio(password=password)
-        took = time.perf_counter() - t
-        print(f"built the portfolio demo in {took:.1f} s ({db.engine.dialect.name})")
+        build_portfolio(password=password, count=2 if args.quick else 10)
+        print(f"built the portfolio demo in {time.perf_counter() - t:.1f} s ({engine})")
         mentor = db.session.scalar(select(User).where(User.username == MENTOR[0]))
         thresholds = alerts.thresholds_for(mentor)
         snaps = portfolio(mentor, thresholds)
         coop_id = snaps[0].coop.id
-        print(f"{len(snaps)} cooperatives; categories: "
-              + ", ".join(sorted({s.health_category or '-' for s in snaps})))  # fmt: skip
-        rows = [("portfolio figures + alerts, 10 cooperatives (service)",
+        n = len(snaps)
+        print(f"{n} cooperatives; categories: "
+              + ", ".join(sorted({s.health_category or "-" for s in snaps})))  # fmt: skip
+        rows = [(f"mentor portfolio, {n} cooperatives: service ({engine})", 1,
                  lambda: (portfolio(mentor, thresholds), db.session.rollback()))]  # fmt: skip
     client = app.test_client()
     resp = client.post("/masuk", data={"username": MENTOR[0], "password": password})
@@ -92,17 +59,19 @@ def main() -> None:
         assert r.status_code == 200, (url, r.status_code)
 
     rows += [
-        ("portfolio page over HTTP", lambda: get("/pendamping/portofolio")),
-        ("one cooperative's dashboard over HTTP", lambda: get(f"/pendamping/koperasi/{coop_id}")),
-        ("weekly digest PDF over HTTP", lambda: get("/pendamping/ringkasan-mingguan.pdf")),
-    ]
-    print(f"{'what':58} {'median':>9} {'p95':>9}  budget")
+        (f"mentor portfolio, {n} cooperatives: page over HTTP", 1,
+         lambda: get("/pendamping/portofolio")),
+        ("  one cooperative's dashboard over HTTP", None,
+         lambda: get(f"/pendamping/koperasi/{coop_id}")),
+        ("  weekly digest PDF over HTTP", None, lambda: get("/pendamping/ringkasan-mingguan.pdf")),
+    ]  # fmt: skip
+    figures = []
     with app.app_context():
-        for label, fn in rows:
+        for label, budget, fn in rows:
             fn()  # warm
-            med, p95 = timed(fn, args.runs)
-            budget = "1 s" if "portfolio" in label else ""
-            print(f"{label:58} {med * 1000:7.0f}ms {p95 * 1000:7.0f}ms  {budget}")
+            samples = [ms / 1000 for ms in time_calls(fn, runs)]
+            figures.append(Figure.of("portfolio", label, samples, "s", budget=budget))
+    report(figures, args.json)
 
 
 if __name__ == "__main__":

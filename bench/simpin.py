@@ -1,52 +1,33 @@
-"""Benchmark the savings-and-loans unit (DESIGN §4.1): a loan repayment and a sukarela
-deposit as service calls (each its own committed transaction, as at the counter), a 20-page
-passbook PDF (budget: a 20-page statement <= 2 s), and the month's interest run.
+"""Benchmark the savings-and-loans unit (DESIGN §4.1): a 20-page statement (the member's
+passbook, ~750 lines of deposits; budget <= 2 s), plus a loan repayment and a sukarela deposit
+as service calls (each its own committed transaction, as at the counter) and the month's
+interest run over every member.
 
-    .venv/bin/python bench/simpin.py [--members 2000] [--database-url URL]
+    .venv/bin/python bench/simpin.py [--quick] [--members 2000] [--database-url URL]
 """
 
 from __future__ import annotations
 
-import argparse
-import os
-import statistics
-import sys
-import tempfile
+import re
 import time
 from datetime import timedelta
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from _common import Figure, arguments, bench_app, report, time_calls
 
-
-def pct(values: list[float], p: float) -> float:
-    values = sorted(values)
-    return values[min(len(values) - 1, int(len(values) * p))]
-
-
-def show(label: str, ms: list[float]) -> None:
-    print(f"{label:<48} p50 {statistics.median(ms):8.2f} ms   p95 {pct(ms, 0.95):8.2f} ms")
+PASSBOOK_DAYS = 600  # with the 200 timed deposits: ~800 lines, 20 A4 pages
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--database-url")
-    parser.add_argument("--members", type=int, default=2000)
+    parser = arguments(__doc__, "50 members and a 5-page passbook instead of 2,000 and 20")
+    parser.add_argument("--members", type=int, default=None)
     args = parser.parse_args()
-    tmp = Path(tempfile.mkdtemp(prefix="bench-simpin-"))
-    os.environ["OUTLET_POS_INSTANCE"] = str(tmp)
-    from flask_migrate import upgrade
-
-    from outlet_pos import create_app
-
-    url = args.database_url or f"sqlite:///{tmp / 'bench.db'}"
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench"})
+    app, _folder = bench_app("simpin", args.database_url)
     with app.app_context():
-        upgrade(directory=app.extensions["migrate"].directory)
-        run(args.members)
+        members = args.members or (50 if args.quick else 2_000)
+        report(run(members, 0 if args.quick else PASSBOOK_DAYS), args.json)
 
 
-def run(n_members: int) -> None:
+def run(n_members: int, passbook_days: int) -> list[Figure]:
     from outlet_pos.core.db import run_transaction
     from outlet_pos.core.documents import ReportFrame
     from outlet_pos.core.ledger import post
@@ -57,6 +38,7 @@ def run(n_members: int) -> None:
         save_outlet,
         save_unit,
     )
+    from outlet_pos.extensions import db
     from outlet_pos.units.simpan_pinjam import (
         documents,
         interest,
@@ -83,7 +65,7 @@ def run(n_members: int) -> None:
         return coop, a, b
 
     coop, a, b = run_transaction(setup)
-    start = coop.today() - timedelta(days=400)
+    start = coop.today() - timedelta(days=passbook_days + 10)
     t = time.perf_counter()
 
     def members():
@@ -98,17 +80,16 @@ def run(n_members: int) -> None:
     print(f"registered {n_members} members with pokok in {time.perf_counter() - t:.1f} s")
     first = people[0]
     acc = run_transaction(savings.account_for, coop, first, "sukarela")
-    # 400 days of deposits: a passbook of about 20 A4 pages.
+    # A deposit a day, plus the 200 timed below: ~750 lines, a passbook of 20 A4 pages.
     t = time.perf_counter()
-    for d in range(400):
+    for d in range(passbook_days):
         run_transaction(savings.deposit, coop, acc, 10_000 + d, a, via="transfer",
                         day=start + timedelta(days=d))  # fmt: skip
-    dep = []
-    for _ in range(200):
-        t = time.perf_counter()
-        run_transaction(savings.deposit, coop, acc, 5_000, a, via="transfer")
-        dep.append((time.perf_counter() - t) * 1000)
-    show("sukarela deposit (service call, committed)", dep)
+    dep = time_calls(
+        lambda: run_transaction(savings.deposit, coop, acc, 5_000, a, via="transfer"), 200
+    )
+    engine = db.engine.dialect.name
+    figures = [Figure.of("simpin", f"  sukarela deposit, service call ({engine})", dep)]
 
     product = next(p for p in run_transaction(loan_products.ensure_products, coop)
                    if p.code == "PRODUKTIF")  # fmt: skip
@@ -116,24 +97,23 @@ def run(n_members: int) -> None:
                            day=start)  # fmt: skip
     run_transaction(loans.decide, coop, loan, True, b)
     run_transaction(loans.disburse, coop, loan, a, via="transfer", day=start)
-    pay = []
-    for _ in range(200):
-        t = time.perf_counter()
-        run_transaction(repayment.repay, coop, loan, 5_000, a, via="transfer")
-        pay.append((time.perf_counter() - t) * 1000)
-    show("loan repayment (service call, committed)", pay)
+    pay = time_calls(
+        lambda: run_transaction(repayment.repay, coop, loan, 5_000, a, via="transfer"), 200
+    )
+    figures.append(Figure.of("simpin", f"  loan repayment, service call ({engine})", pay))
 
     opening, rows, closing = savings.statement(acc, None, None)
     lines = [documents.PassbookLine(r.day, r.memo or r.kind, r.amount, r.balance_after)
              for r in rows]  # fmt: skip
     frame = ReportFrame("Bench", "Desa", "Buku Simpanan", "semua", "bench", "now")
-    times = []
-    for _ in range(5):
-        t = time.perf_counter()
-        pdf = documents.render_passbook(frame, None, opening, lines, closing)
-        times.append((time.perf_counter() - t) * 1000)
-    pages = pdf.count(b"/Type /Page\n") or pdf.count(b"/Type /Page")
-    show(f"passbook PDF, {len(lines)} lines (~{pages} pages)", times)
+    out = []
+    times = time_calls(
+        lambda: out.append(documents.render_passbook(frame, None, opening, lines, closing)), 5
+    )
+    pages = len(re.findall(rb"/Type\s*/Page\b", out[-1]))
+    figures.insert(0, Figure.of("statement", f"{pages}-page statement PDF (passbook, "
+                                f"{len(lines)} lines)", [ms / 1000 for ms in times], "s",
+                                budget=2))  # fmt: skip
 
     # Interest for last month over every member's sukarela (one deposit each).
     def deposits():
@@ -145,8 +125,10 @@ def run(n_members: int) -> None:
     last = coop.today().replace(day=1) - timedelta(days=1)
     t = time.perf_counter()
     run_ = run_transaction(interest.credit_interest, coop, last.year, last.month, a)
-    print(f"interest run, {n_members} members: {time.perf_counter() - t:.2f} s "
-          f"(interest {run_.interest}, tax {run_.tax})")  # fmt: skip
+    figures.append(Figure("simpin", f"  interest run, {n_members:,} members", "s",
+                          time.perf_counter() - t, judge="value",
+                          note=f"interest Rp{run_.interest:,}, tax Rp{run_.tax:,}"))  # fmt: skip
+    return figures
 
 
 if __name__ == "__main__":

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import uuid
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, g, request, session
+from flask import Flask, abort, g, request, session
 from flask_login import current_user
+from werkzeug.routing import IntegerConverter
 
 from outlet_pos import config as settings
+from outlet_pos.core.tenancy import MAX_ROW_ID
 from outlet_pos.extensions import babel, csrf, db, limiter, login_manager, migrate
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -22,6 +25,17 @@ CSP = (
 )
 
 
+class RowIdConverter(IntegerConverter):
+    """``<int:...>`` in a URL names a row id (or a year): a number past the id columns' range
+    is no row, so the URL matches nothing (404) instead of reaching the database, which
+    refuses to compare with it (PostgreSQL: integer out of range; SQLite cannot bind past 64
+    bits) and would answer 500 (found by tests/fuzz)."""
+
+    def __init__(self, map, *args, **kwargs) -> None:
+        kwargs.setdefault("max", MAX_ROW_ID)
+        super().__init__(map, *args, **kwargs)
+
+
 def build_app(config: dict[str, Any] | None = None) -> Flask:
     app = Flask(
         "outlet_pos",
@@ -29,6 +43,8 @@ def build_app(config: dict[str, Any] | None = None) -> Flask:
         template_folder=str(settings.PROJECT_ROOT / "templates"),
         static_folder=str(settings.PROJECT_ROOT / "static"),
     )
+    # Before any blueprint adds a rule: every ``<int:...>`` in a URL becomes a row id.
+    app.url_map.converters["int"] = RowIdConverter
     app.config.update(settings.from_environment())
     if config:
         app.config.update(config)
@@ -53,6 +69,10 @@ def build_app(config: dict[str, Any] | None = None) -> Flask:
 
     with app.app_context():
         configure_engine(db.engine)
+        # A linked outlet must capture every change from its first write (DESIGN §2.8).
+        from outlet_pos.core.sync.capture import ensure_capture
+
+        ensure_capture(db.engine)
 
     _register_shell(app)
     from outlet_pos.api import bp as api_bp
@@ -86,6 +106,10 @@ def build_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(apotek_bp)
     app.register_blueprint(logistik_bp)
     app.register_blueprint(lokal_bp)
+    from outlet_pos.core.sync.web import bp as sync_bp
+
+    csrf.exempt(sync_bp)
+    app.register_blueprint(sync_bp)
 
     from outlet_pos.cli import register_commands
 
@@ -119,6 +143,16 @@ def _register_shell(app: Flask) -> None:
     from outlet_pos import formatting
     from outlet_pos.core.db import set_read_only
     from outlet_pos.core.tenancy import Cooperative
+
+    @app.before_request
+    def _refuse_nul() -> None:
+        # PostgreSQL keeps no NUL character in text and would fail the write half-way with a
+        # 500; nobody types one, so the whole request is refused first (found by tests/fuzz).
+        values = [*request.args.listvalues(), *request.form.listvalues()]
+        if any("\x00" in v for vs in values for v in vs) or (
+            request.is_json and b"\\u0000" in request.get_data()
+        ):
+            abort(400)
 
     @app.before_request
     def _before() -> None:
@@ -165,6 +199,9 @@ def _register_shell(app: Flask) -> None:
     from outlet_pos.shell.nav import nav_groups
 
     app.jinja_env.filters["role_label"] = lambda role: ROLES.get(role, role)
+    # A form's one-time key: 128 random bits, so two forms never share one (a shared key
+    # would answer a new deposit with an old one's result; found by the soak's review).
+    app.jinja_env.globals["once_key"] = lambda: uuid.uuid4().hex
 
     @app.context_processor
     def _shell_context() -> dict:

@@ -133,6 +133,10 @@ def demo_command(
 def _serve(app: Flask, host: str, port: int, threads: int = 4) -> None:
     from waitress import serve
 
+    from outlet_pos.core.sync.cli import start_background
+
+    if start_background(app) is not None:
+        click.echo("Sinkron latar belakang aktif (lihat 'outlet-pos sync status').")
     click.echo(f"Server berjalan di http://{host}:{port}/  (Ctrl+C untuk berhenti)")
     serve(app, host=host, port=port, threads=threads, ident="outlet_pos")
 
@@ -288,6 +292,53 @@ def close_command(cooperative_id: int, year: int, month: int, username: str) -> 
     click.echo(f"Periode {period.label} ditutup.")
 
 
+@click.group("export")
+def export_group() -> None:
+    """Ekspor data koperasi ke format sistem lain."""
+
+
+@export_group.command("simkopdes")
+@click.option("--cooperative-id", "cooperative_id", type=int, required=True)
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="Folder tujuan (satu CSV per tabel), atau nama berkas .zip.",
+)
+@with_appcontext
+def export_simkopdes_command(cooperative_id: int, out: Path) -> None:
+    """Tulis data koperasi dalam tabel SIMKOPDES (CSV per tabel + manifest.csv)."""
+    from outlet_pos.core.db import read_only
+    from outlet_pos.core.simkopdes import export
+    from outlet_pos.core.tenancy import Cooperative
+
+    is_zip = out.suffix.lower() == ".zip"
+    if is_zip and out.exists():
+        raise click.ClickException(f"Berkas {out} sudah ada; pilih nama lain.")
+    if not is_zip and out.exists() and not out.is_dir():
+        raise click.ClickException(f"{out} bukan folder.")
+    with read_only():
+        coop = db.session.get(Cooperative, cooperative_id)
+        if coop is None:
+            raise click.ClickException("Koperasi tidak ditemukan.")
+        ref = export.koperasi_ref(coop)
+        if is_zip:
+            out.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                with out.open("xb") as target:
+                    counts = export.write_zip(coop, target)
+            except BaseException:
+                out.unlink(missing_ok=True)  # never leave half a bundle behind
+                raise
+        else:
+            counts = export.write_directory(coop, out)
+    db.session.rollback()
+    for name, rows in counts.items():
+        click.echo(f"  {name:<28} {rows:>9}")
+    click.echo(f"SIMKOPDES {ref}: {len(counts)} tabel, {sum(counts.values())} baris -> {out}")
+
+
 COMMANDS = [
     init_command,
     demo_command,
@@ -296,9 +347,13 @@ COMMANDS = [
     backup_command,
     restore_command,
     close_command,
+    export_group,
 ]
 
 
 def register_commands(app: Flask) -> None:
+    from outlet_pos.core.sync.cli import sync_group
+
+    app.cli.add_command(sync_group)
     for command in COMMANDS:
         app.cli.add_command(command)

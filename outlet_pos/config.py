@@ -64,4 +64,8 @@ def from_environment() -> dict:
         "LOGIN_LOCK_MINUTES": int(os.environ.get("OUTLET_POS_LOGIN_LOCK_MINUTES", "15")),
         "LOGIN_RATE_LIMIT": os.environ.get("OUTLET_POS_LOGIN_RATE_LIMIT", "20 per minute"),
         "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
+        # A district server accepts outlets' registrations and batches; an outlet does not.
+        "SYNC_SERVER": os.environ.get("OUTLET_POS_SYNC_SERVER", "0") == "1",
+        # Seconds between background pushes while a linked outlet's server runs (0: never).
+        "SYNC_INTERVAL": int(os.environ.get("OUTLET_POS_SYNC_INTERVAL", "300")),
     }

@@ -78,7 +78,8 @@ class RupiahField(StringField):
     def process_formdata(self, valuelist):
         super().process_formdata(valuelist)
         self.amount = None
-        text = (self.data or "").strip()
+        # A form bound to a record keeps the record's integer for a field left out.
+        text = str(self.data if self.data is not None else "").strip()
         if not text:
             return
         if len(text) > 30:

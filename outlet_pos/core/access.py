@@ -124,6 +124,9 @@ PERMISSIONS: dict[str, set[str]] = {
     "plan.view": {"admin", "pengurus", "bendahara", "pengawas", "pendamping"},
     "plan.manage": {"admin", "pengurus"},
     "admin.manage": {"admin"},
+    # API tokens: pengurus make them for the cooperative's users (a device at the counter, an
+    # integration); every user sees and revokes their own from the same page.
+    "api.manage": {"admin", "pengurus"},
 }
 
 # Permissions held by coaching anywhere, not by a role in the current cooperative.

@@ -18,6 +18,8 @@ from outlet_pos.core.db import utcnow
 from outlet_pos.extensions import db
 
 ACTION_LABELS = {
+    "api.token_create": "Token API dibuat",
+    "api.token_revoke": "Token API dicabut",
     "login.success": "Masuk",
     "login.failed": "Gagal masuk",
     "login.locked": "Masuk ditolak (akun terkunci)",
@@ -78,6 +80,7 @@ ACTION_LABELS = {
     "simpin.allowance": "Cadangan kerugian pinjaman",
     "simpin.loan_apply": "Pengajuan pinjaman",
     "simpin.loan_approve": "Keputusan pinjaman",
+    "simpin.loan_reject": "Pinjaman ditolak",
     "simpin.loan_disburse": "Pencairan pinjaman",
     "simpin.loan_restructure": "Restrukturisasi pinjaman",
     "simpin.writeoff_request": "Usulan hapus buku pinjaman",

@@ -118,7 +118,8 @@ def run_transaction(fn: Callable[..., T], *args, retries: int = 5, **kwargs) -> 
             except DBAPIError as exc:
                 db.session.rollback()
                 if _retryable(exc) and attempt < retries - 1:
-                    time.sleep(random.uniform(0.005, 0.05) * (attempt + 1))
+                    # Jitter so two retrying writers do not collide again (no secret).
+                    time.sleep(random.uniform(0.005, 0.05) * (attempt + 1))  # nosec B311
                     continue
                 raise
             except BaseException:
@@ -129,10 +130,17 @@ def run_transaction(fn: Callable[..., T], *args, retries: int = 5, **kwargs) -> 
         _read_only.reset(token)
 
 
-def lock_for_update(stmt):
+def lock_for_update(stmt, *, key_share: bool = False):
     """Add ``FOR UPDATE`` where it means something (PostgreSQL); SQLite is already serialised
-    by BEGIN IMMEDIATE, and there ``with_for_update()`` would compile to nothing anyway."""
-    return stmt if is_sqlite() else stmt.with_for_update()
+    by BEGIN IMMEDIATE, and there ``with_for_update()`` would compile to nothing anyway.
+
+    ``key_share=True`` takes ``FOR NO KEY UPDATE`` instead: for a parent row such as the
+    cooperative, which every insert of a child row touches with ``FOR KEY SHARE``. A plain
+    ``FOR UPDATE`` there conflicts with those, and two transactions that each inserted a child
+    and then lock the parent deadlock (found by the soak, DESIGN §2.3)."""
+    if is_sqlite():
+        return stmt
+    return stmt.with_for_update(key_share=key_share)
 
 
 def pk(obj) -> int:

@@ -20,6 +20,20 @@ from outlet_pos.core.db import utcnow
 from outlet_pos.extensions import db
 
 M = TypeVar("M")
+# Every id column is a 32-bit INTEGER: a larger number names no row, and PostgreSQL refuses
+# to compare an id with it ("integer out of range"), so it is a 404 before any query.
+MAX_ROW_ID = 2**31 - 1
+
+
+def parse_id(raw: object) -> int | None:
+    """A row id typed into a form or a URL query (``"12"``), or None: ``"²".isdigit()`` is
+    true but ``int`` refuses it, and ``int`` of 10,000 digits raises (found by tests/fuzz)."""
+    text = str(raw).strip() if raw is not None else ""
+    if not (text.isascii() and text.isdigit() and len(text) <= 10):
+        return None
+    value = int(text)
+    return value if 0 < value <= MAX_ROW_ID else None
+
 
 TIMEZONES = {"WIB": "Asia/Jakarta", "WITA": "Asia/Makassar", "WIT": "Asia/Jayapura"}
 
@@ -165,6 +179,8 @@ def get_scoped_or_404(model: type[M], ident: Any, coop: Cooperative | None = Non
     try:
         ident = int(ident)
     except (TypeError, ValueError):
+        abort(404)
+    if not 0 < ident <= MAX_ROW_ID:  # no row has it, and the database refuses to compare
         abort(404)
     obj = db.session.get(model, ident)
     if obj is None or obj.cooperative_id != coop.id:  # type: ignore[attr-defined]

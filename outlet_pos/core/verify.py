@@ -69,6 +69,10 @@ def check_lines_consistent(coop: Cooperative) -> Iterator[str]:
 
 
 def check_hash_chain(coop: Cooperative) -> Iterator[str]:
+    from outlet_pos.core.sync.server import account_key_map
+
+    # A cooperative synced from its outlet hashed the outlet's account ids, not ours.
+    accounts = account_key_map(coop.id)
     prev = GENESIS_HASH
     lines: dict[int, list[tuple[int, int, int]]] = {}
     for entry_id, account_id, debit, credit in db.session.execute(
@@ -76,6 +80,8 @@ def check_hash_chain(coop: Cooperative) -> Iterator[str]:
         .where(JournalLine.cooperative_id == coop.id)
         .order_by(JournalLine.entry_id, JournalLine.line_no)
     ):
+        if accounts is not None:
+            account_id = accounts.get(account_id, -1)
         lines.setdefault(entry_id, []).append((account_id, debit, credit))
     last = GENESIS_HASH
     for e in db.session.execute(

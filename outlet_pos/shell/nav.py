@@ -129,6 +129,7 @@ NAV = [
             ("bendahara.statements", _l("Laporan keuangan"), "▤", "ledger.view"),
             ("bendahara.shu", _l("SHU anggota"), "★", "ledger.view"),
             ("bendahara.rat_pack", _l("Paket RAT"), "✎", "ledger.view"),
+            ("bendahara.simkopdes", _l("Ekspor SIMKOPDES"), "⇪", "ledger.view"),
         ],
     },
     {
@@ -153,12 +154,14 @@ NAV = [
         "items": [
             ("admin.cooperatives", _l("Koperasi"), "▥", "admin.manage"),
             ("admin.users", _l("Pengguna & peran"), "☺", "admin.manage"),
+            ("admin.sync_page", _l("Sinkron"), "⇅", "admin.manage"),
         ],
     },
     {
         "title": _l("Akun saya"),
         "items": [
             ("shell.change_password", _l("Ganti kata sandi"), "✱", "login"),
+            ("admin.api_tokens", _l("Token API"), "◈", "home"),
         ],
     },
 ]

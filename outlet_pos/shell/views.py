@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import UTC, datetime, time, timedelta
 
 from flask import abort, current_app, flash, g, redirect, render_template, request, session, url_for
@@ -64,7 +65,14 @@ def login():
 @requires(LOGIN_ONLY)
 def logout():
     user_id = current_user.id
-    run_transaction(lambda: record("logout", user=user_id))
+
+    def action() -> None:
+        # Sessions live in signed cookies, so clearing this one leaves any copy of it valid:
+        # a new session token ends every session of the user, the copies with it.
+        db.session.get(User, user_id).session_token = secrets.token_hex(8)
+        record("logout", user=user_id)
+
+    run_transaction(action)
     logout_user()
     session.clear()
     flash("Anda telah keluar.", "info")

@@ -63,7 +63,7 @@ def is_proceeds(code: str) -> bool:
 
 def _lock_coop(coop: Cooperative) -> None:
     db.session.execute(
-        lock_for_update(select(Cooperative.id).where(Cooperative.id == coop.id))
+        lock_for_update(select(Cooperative.id).where(Cooperative.id == coop.id), key_share=True)
     ).scalar_one()
 
 

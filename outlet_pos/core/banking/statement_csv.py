@@ -212,7 +212,7 @@ def _decode(raw: bytes) -> str:
 
 def _column(headers: list[str], spec: str, label: str) -> int:
     """The index of a column named by its header (any case) or by its number (1 = first)."""
-    if spec.isdigit() and 1 <= int(spec) <= len(headers):
+    if spec.isascii() and spec.isdigit() and len(spec) <= 4 and 1 <= int(spec) <= len(headers):
         return int(spec) - 1
     wanted = spec.strip().casefold()
     for i, name in enumerate(headers):
@@ -228,10 +228,21 @@ def _column(headers: list[str], spec: str, label: str) -> int:
 
 def parse_statement(raw: bytes, mapping: dict, filename: str = "", today=None) -> Preview:
     """Read a statement file with a mapping; every bad line is reported with its number."""
+    try:
+        return _parse_statement(raw, mapping, filename, today)
+    except csv.Error:
+        # A line past the csv module's field limit, or another file renamed .csv.
+        raise ValidationError(
+            "Berkas bukan CSV yang dapat dibaca (baris rusak atau terlalu panjang).", field="file"
+        ) from None
+
+
+def _parse_statement(raw: bytes, mapping: dict, filename: str, today) -> Preview:
     preview = Preview(filename=filename)
     if len(raw) > MAX_BYTES:
         raise ValidationError("Berkas terlalu besar (maksimal 5 MB).", field="file")
-    reader = csv.reader(io.StringIO(_decode(raw)), delimiter=mapping["delimiter"])
+    # newline="": a carriage return inside a field is data, not a broken line (csv docs).
+    reader = csv.reader(io.StringIO(_decode(raw), newline=""), delimiter=mapping["delimiter"])
     rows = iter(reader)
     try:
         for _ in range(mapping["skip_rows"]):

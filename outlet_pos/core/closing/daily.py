@@ -91,7 +91,7 @@ def close_day(coop: Cooperative, day: date, user, note: str = "") -> DailyClose:
     note = (note or "").strip()
     # Two treasurers closing the same day queue here; the second sees the first's close.
     db.session.execute(
-        lock_for_update(select(Cooperative.id).where(Cooperative.id == coop.id))
+        lock_for_update(select(Cooperative.id).where(Cooperative.id == coop.id), key_share=True)
     ).scalar_one()
     summary = day_summary(coop, day)
     if summary.closed is not None:

@@ -82,7 +82,7 @@ def close_year(coop: Cooperative, year: int, user) -> YearCloseResult:
         raise DomainError(f"Tahun buku {year} belum berakhir; tutup tahun setelah {last:%d-%m-%Y}.")
     # Serialise with any other close of this cooperative (post() takes the same row lock).
     db.session.execute(
-        lock_for_update(select(Cooperative.id).where(Cooperative.id == coop.id))
+        lock_for_update(select(Cooperative.id).where(Cooperative.id == coop.id), key_share=True)
     ).scalar_one()
     existing = db.session.scalar(
         select(YearClose).where(YearClose.cooperative_id == coop.id, YearClose.year == year)

@@ -14,7 +14,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import partial
 from itertools import accumulate
-from xml.sax.saxutils import escape
+
+# An escaping helper for reportlab's paragraph markup: no XML is parsed here.
+from xml.sax.saxutils import escape  # nosec B406
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT

@@ -3,7 +3,8 @@ cooperative's name and address, a red title, labels and values, right-aligned am
 
 from __future__ import annotations
 
-from xml.sax.saxutils import escape
+# An escaping helper for reportlab's paragraph markup: no XML is parsed here.
+from xml.sax.saxutils import escape  # nosec B406
 
 from reportlab.lib.pagesizes import A5, landscape
 from reportlab.lib.styles import ParagraphStyle

@@ -141,7 +141,7 @@ def post_recurring(coop: Cooperative, year: int, month: int, user) -> dict[str, 
         raise ValidationError("Bulan itu belum tiba.", field="month")
     # Serialise with another press of the same button (the unique key is the backstop).
     db.session.execute(
-        lock_for_update(select(Cooperative.id).where(Cooperative.id == coop.id))
+        lock_for_update(select(Cooperative.id).where(Cooperative.id == coop.id), key_share=True)
     ).scalar_one()
     result: dict[str, list] = {"created": [], "already": [], "not_due": []}
     key = period_key(year, month)

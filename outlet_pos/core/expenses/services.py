@@ -122,7 +122,7 @@ def clean_text(value: str | None, limit: int, field: str, label: str, *, require
 
 def _drawer_shift(coop: Cooperative, user, day: date, cash_out: int) -> Shift:
     """The user's open shift, locked; refuses without one or when the drawer holds too little."""
-    shift = shifts.open_shift_for(user) if user is not None else None
+    shift = shifts.open_shift_for(user, coop=coop) if user is not None else None
     if shift is None or shift.cooperative_id != coop.id:
         raise DomainError(
             "Kas laci hanya bisa dipakai dalam shift kasir yang terbuka; buka shift dulu "
@@ -277,7 +277,7 @@ def void_expense(expense: Expense, reason: str, user, *, day: date | None = None
         raise ValidationError("Alasan maksimal 300 karakter.", field="reason")
     coop = db.session.get(Cooperative, expense.cooperative_id)
     db.session.execute(
-        lock_for_update(select(Cooperative.id).where(Cooperative.id == coop.id))
+        lock_for_update(select(Cooperative.id).where(Cooperative.id == coop.id), key_share=True)
     ).scalar_one()
     expense = lock_row(Expense, expense.id)
     if expense.status != "posted":
@@ -320,7 +320,7 @@ def _void_shift(coop: Cooperative, expense: Expense, user) -> Shift:
     original = lock_row(Shift, expense.shift_id)
     shift = original if original.status == "open" else None
     if shift is None:
-        mine = shifts.open_shift_for(user) if user is not None else None
+        mine = shifts.open_shift_for(user, coop=coop) if user is not None else None
         if mine is None or mine.cooperative_id != coop.id:
             raise DomainError(
                 "Shift tempat uang ini keluar/masuk sudah ditutup; batalkan dari dalam shift "

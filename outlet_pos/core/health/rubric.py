@@ -220,12 +220,39 @@ def _check(rubric: Rubric) -> None:
 
 
 @cache
-def load(code: str = DEFAULT_RUBRIC) -> Rubric:
-    """The shipped rubric ``code`` (read once per process)."""
-    if code not in RUBRIC_FILES:
-        raise KeyError(code)
+def _shipped(code: str) -> Rubric:
     text = resources.files("outlet_pos.data").joinpath(RUBRIC_FILES[code]).read_text("utf-8")
     return parse(json.loads(text))
+
+
+@cache
+def _published(master_id: int, payload: str) -> Rubric:
+    return parse(json.loads(payload))
+
+
+def load(code: str = DEFAULT_RUBRIC) -> Rubric:
+    """The rubric ``code``: the newest version the district server published (master data,
+    core/sync), else the one shipped with the app."""
+    from flask import has_app_context
+
+    if has_app_context():
+        from sqlalchemy import select
+
+        from outlet_pos.core.sync.models import MasterData
+        from outlet_pos.extensions import db
+
+        rows = db.session.execute(
+            select(MasterData.id, MasterData.payload)
+            .where(MasterData.kind == "health_rubric")
+            .order_by(MasterData.version.desc())
+        ).all()
+        for master_id, payload in rows:
+            rubric = _published(master_id, payload)
+            if rubric.code == code:
+                return rubric
+    if code not in RUBRIC_FILES:
+        raise KeyError(code)
+    return _shipped(code)
 
 
 # --- formulas ------------------------------------------------------------------------------

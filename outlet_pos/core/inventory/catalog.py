@@ -152,6 +152,7 @@ def save_item(
     )
     db.session.flush()
     existing = {u.name.lower(): u for u in item.units}
+    prices_before = {k: [u.price_member, u.price_general] for k, u in existing.items()}
     keep = set()
     for spec in units:
         row = existing.get(spec.name.strip().lower())
@@ -196,6 +197,16 @@ def save_item(
         target=sku,
         detail={"name": name},
     )
+    # A list price changed on the item's form is audited like one changed by an import.
+    changed = {
+        u.name: {"old": prices_before[u.name.lower()], "new": [u.price_member, u.price_general]}
+        for u in item.units
+        if prices_before.get(u.name.lower(), [u.price_member, u.price_general])
+        != [u.price_member, u.price_general]
+    }
+    if changed:
+        record("item.price_change", user=user, cooperative=coop, target=sku,
+               detail={"units": changed})  # fmt: skip
     return item
 
 

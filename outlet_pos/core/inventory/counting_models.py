@@ -49,7 +49,7 @@ class StockCountLine(db.Model):
     """One item (and batch, for batch-tracked items) on the count sheet."""
 
     __tablename__ = "stock_count_line"
-    __table_args__ = (UniqueConstraint("count_id", "item_id", "batch_id"),)
+    __table_args__ = (UniqueConstraint("cooperative_id", "count_id", "item_id", "batch_id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     cooperative_id: Mapped[int] = mapped_column(ForeignKey("cooperative.id"))

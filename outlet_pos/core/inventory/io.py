@@ -217,10 +217,15 @@ def _read_csv(data: bytes) -> list[tuple[int, list[str]]]:
             break
         except UnicodeDecodeError:
             continue
+    else:  # bytes no text encoding reads: a binary file named .csv
+        raise ValidationError("Berkas CSV tidak dapat dibaca.", field="file")
     first = text.split("\n", 1)[0]
     delimiter = ";" if first.count(";") > first.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    return [(n, [_cell_text(v) for v in row]) for n, row in enumerate(reader, start=1)]
+    try:
+        return [(n, [_cell_text(v) for v in row]) for n, row in enumerate(reader, start=1)]
+    except csv.Error:  # a line past the csv module's field limit
+        raise ValidationError("Berkas CSV tidak dapat dibaca.", field="file") from None
 
 
 def _read_xlsx(data: bytes) -> list[tuple[int, list[str]]]:

@@ -84,7 +84,7 @@ class ItemUnit(db.Model):
 
     __tablename__ = "item_unit"
     __table_args__ = (
-        UniqueConstraint("item_id", "name"),
+        UniqueConstraint("cooperative_id", "item_id", "name"),
         CheckConstraint("factor > 0", name="factor_positive"),
         CheckConstraint("price_member >= 0 AND price_general >= 0", name="prices"),
     )
@@ -145,7 +145,10 @@ class Batch(db.Model):
 class StockLevel(db.Model):
     __tablename__ = "stock_level"
     __table_args__ = (
-        UniqueConstraint("item_id", "location_id"),
+        UniqueConstraint("cooperative_id", "item_id", "location_id"),
+        # The old unique index served lookups by item and location without the cooperative
+        # (level_for, reports, verify); PostgreSQL 15 cannot skip the leading column.
+        Index("ix_stock_level_item_id_location_id", "item_id", "location_id"),
         CheckConstraint("on_hand >= 0", name="on_hand_non_negative"),
         CheckConstraint("value >= 0", name="value_non_negative"),
     )
@@ -161,7 +164,9 @@ class StockLevel(db.Model):
 class BatchLevel(db.Model):
     __tablename__ = "batch_level"
     __table_args__ = (
-        UniqueConstraint("batch_id", "location_id"),
+        UniqueConstraint("cooperative_id", "batch_id", "location_id"),
+        # As for stock_level: lookups by batch and location do not name the cooperative.
+        Index("ix_batch_level_batch_id_location_id", "batch_id", "location_id"),
         CheckConstraint("on_hand >= 0", name="on_hand_non_negative"),
     )
 

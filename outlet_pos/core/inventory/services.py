@@ -140,7 +140,7 @@ def level_for(item: Item, location: Location) -> StockLevel:
                 "on_hand": Decimal(0),
                 "value": 0,
             },
-            ["item_id", "location_id"],
+            ["cooperative_id", "item_id", "location_id"],
         )
         level = db.session.execute(stmt).scalar_one()
     return level
@@ -156,7 +156,7 @@ def _batch_level(item: Item, batch: Batch, location: Location) -> BatchLevel:
             "location_id": location.id,
             "on_hand": Decimal(0),
         },
-        ["batch_id", "location_id"],
+        ["cooperative_id", "batch_id", "location_id"],
     )
     return db.session.execute(
         _locked(

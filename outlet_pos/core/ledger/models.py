@@ -130,6 +130,7 @@ class JournalEntry(db.Model):
         UniqueConstraint("cooperative_id", "year", "seq"),
         UniqueConstraint("cooperative_id", "idempotency_key"),
         UniqueConstraint("cooperative_id", "reverses_id"),
+        UniqueConstraint("cooperative_id", "public_id"),
         Index("ix_journal_entry_coop_date", "cooperative_id", "date"),
         # Statements leave out the year-end closing entries and the equity statement groups
         # by kind of document: both find entries by source without scanning the year.
@@ -137,9 +138,7 @@ class JournalEntry(db.Model):
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    public_id: Mapped[str] = mapped_column(
-        String(36), unique=True, default=lambda: str(uuid.uuid4())
-    )
+    public_id: Mapped[str] = mapped_column(String(36), default=lambda: str(uuid.uuid4()))
     cooperative_id: Mapped[int] = mapped_column(ForeignKey("cooperative.id"))
     year: Mapped[int] = mapped_column(Integer)
     seq: Mapped[int] = mapped_column(Integer)

@@ -22,7 +22,7 @@ def _period(coop: Cooperative, year: int, month: int) -> Period:
     # The cooperative row first, as post() takes it: a posting in flight finishes before the
     # month closes, or starts after and sees it closed.
     db.session.execute(
-        lock_for_update(select(Cooperative.id).where(Cooperative.id == coop.id))
+        lock_for_update(select(Cooperative.id).where(Cooperative.id == coop.id), key_share=True)
     ).scalar_one()
     period = db.session.execute(
         lock_for_update(

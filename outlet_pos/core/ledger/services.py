@@ -288,10 +288,14 @@ class _Q:
     (``FOR UPDATE`` is compiled for PostgreSQL only; SQLite is serialised by BEGIN IMMEDIATE)."""
 
     _coop = bindparam("coop")
+    # FOR NO KEY UPDATE, not FOR UPDATE: it still serialises posters, but does not conflict
+    # with the FOR KEY SHARE lock a foreign-key check takes on the cooperative row. With FOR
+    # UPDATE, two transactions that had each inserted a row of the cooperative (a new savings
+    # account, a sale's lines) deadlocked here, each waiting for the other (bench/soak.py).
     lock = Prepared(
         select(Cooperative.ledger_head_hash, Cooperative.fiscal_year_start_month)
         .where(Cooperative.id == _coop)
-        .with_for_update()
+        .with_for_update(key_share=True)
     )
     idem = Prepared(
         select(JournalEntry.id).where(
@@ -389,7 +393,9 @@ def reverse(entry: JournalEntry, day: date, reason: str, user) -> JournalEntry:
     # Serialise with other postings of the cooperative before checking "already reversed",
     # so two reversals at once cannot both pass the check.
     db.session.execute(
-        lock_for_update(select(Cooperative.id).where(Cooperative.id == entry.cooperative_id))
+        lock_for_update(
+            select(Cooperative.id).where(Cooperative.id == entry.cooperative_id), key_share=True
+        )
     ).scalar_one()
     if is_reversed(entry) is not None:
         raise DomainError(f"Jurnal {entry.number} sudah pernah dibalik.")

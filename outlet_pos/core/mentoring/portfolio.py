@@ -9,11 +9,12 @@ reads closed months from their snapshot), so ten cooperatives stay within DESIGN
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from sqlalchemy import func, select
 
+from outlet_pos.core.db import utcnow
 from outlet_pos.core.health.services import latest
 from outlet_pos.core.inventory.models import Batch, BatchLevel, Item, StockLevel
 from outlet_pos.core.ledger.models import Account, JournalLine, Period
@@ -82,7 +83,17 @@ class Snapshot:
     health_on: date | None = None
     last_visit: date | None = None
     overdue_actions: int = 0
+    synced: bool = False  # books arrive from an outlet installation (core/sync)
+    sync_last: datetime | None = None  # UTC, when the server last applied a batch
+    sync_backlog: int = 0  # changes the outlet said were still waiting
     alerts: list[Alert] = field(default_factory=list)
+
+    @property
+    def sync_days(self) -> int | None:
+        """Whole days since the outlet's books last arrived (None: never, or not synced)."""
+        if not self.synced or self.sync_last is None:
+            return None
+        return max(0, (utcnow() - self.sync_last).days)
 
     @property
     def days_since_sale(self) -> int | None:
@@ -307,13 +318,42 @@ def snapshot(coop: Cooperative, thresholds: dict[str, int], today: date | None =
     snap.wajib_members, snap.wajib_arrears = _wajib(coop, today, thresholds["wajib_months"])
     snap.cash_diffs = _cash_diffs(coop.id, today)
     _extras(snap)
+    _sync_state(snap)
     snap.alerts = evaluate(snap, thresholds)
     return snap
+
+
+SYNC_LATE_DAYS = 3
+
+
+def _sync_state(snap: Snapshot) -> None:
+    """On a district server: when this cooperative's outlet last delivered its books."""
+    from outlet_pos.core.sync.models import SyncInstallation
+
+    inst = db.session.scalar(
+        select(SyncInstallation).where(
+            SyncInstallation.cooperative_id == snap.coop.id, SyncInstallation.status == "active"
+        )
+    )
+    if inst is not None:
+        snap.synced = True
+        snap.sync_last = inst.last_applied_at
+        snap.sync_backlog = inst.reported_backlog
 
 
 def evaluate(snap: Snapshot, t: dict[str, int]) -> list[Alert]:
     """The alerts ``snap`` raises under the thresholds ``t``, most urgent first."""
     out: list[Alert] = []
+    if snap.synced and (snap.sync_days is None or snap.sync_days >= SYNC_LATE_DAYS):
+        when = "belum pernah" if snap.sync_days is None else f"{snap.sync_days} hari lalu"
+        out.append(
+            Alert(
+                "sync",
+                AMBER,
+                f"Data gerai terakhir tiba {when}; angka di sini bisa tertinggal "
+                f"({snap.sync_backlog} perubahan menunggu di gerai).",
+            )
+        )
     days = snap.days_since_sale
     if days is None:
         out.append(Alert("sales", RED, "Belum pernah ada penjualan tercatat."))

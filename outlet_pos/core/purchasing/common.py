@@ -54,7 +54,7 @@ def drawer_shift(coop: Cooperative, user, account: str, amount: int):
     """The user's open shift when cash leaves the drawer; refuses more than the drawer holds."""
     if account != CASH or user is None:
         return None
-    shift = shifts.open_shift_for(user)
+    shift = shifts.open_shift_for(user, coop=coop)
     if shift is None or shift.cooperative_id != coop.id:
         return None
     have = shifts.expected_cash(shift)

@@ -88,12 +88,11 @@ class GoodsReceipt(db.Model):
     __table_args__ = (
         UniqueConstraint("cooperative_id", "number"),
         UniqueConstraint("cooperative_id", "idempotency_key"),
+        UniqueConstraint("cooperative_id", "public_id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    public_id: Mapped[str] = mapped_column(
-        String(36), unique=True, default=lambda: str(uuid.uuid4())
-    )
+    public_id: Mapped[str] = mapped_column(String(36), default=lambda: str(uuid.uuid4()))
     cooperative_id: Mapped[int] = mapped_column(ForeignKey("cooperative.id"), index=True)
     supplier_id: Mapped[int] = mapped_column(ForeignKey("supplier.id"))
     outlet_id: Mapped[int] = mapped_column(ForeignKey("outlet.id"))

@@ -58,9 +58,11 @@ class DocSequence(db.Model):
 class Shift(db.Model):
     __tablename__ = "shift"
     __table_args__ = (
-        # One open shift per cashier: a second "open" would split the drawer in two.
+        # One open shift per cashier and cooperative: a second "open" would split the drawer
+        # in two. A cashier may work for two cooperatives; each has its own drawer.
         Index(
-            "uq_shift_open_per_user",
+            "uq_shift_cooperative_id_user_id",
+            "cooperative_id",
             "user_id",
             unique=True,
             sqlite_where=text("status = 'open'"),
@@ -97,14 +99,13 @@ class Sale(db.Model):
     __table_args__ = (
         UniqueConstraint("cooperative_id", "number"),
         UniqueConstraint("cooperative_id", "idempotency_key"),
+        UniqueConstraint("cooperative_id", "public_id"),
         Index("ix_sale_coop_date", "cooperative_id", "date"),
         CheckConstraint("total >= 0", name="total_non_negative"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    public_id: Mapped[str] = mapped_column(
-        String(36), unique=True, default=lambda: str(uuid.uuid4())
-    )
+    public_id: Mapped[str] = mapped_column(String(36), default=lambda: str(uuid.uuid4()))
     cooperative_id: Mapped[int] = mapped_column(ForeignKey("cooperative.id"))
     outlet_id: Mapped[int] = mapped_column(ForeignKey("outlet.id"))
     shift_id: Mapped[int | None] = mapped_column(ForeignKey("shift.id"), index=True)

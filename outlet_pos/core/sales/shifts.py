@@ -17,7 +17,7 @@ from outlet_pos.core.errors import DomainError, ValidationError
 from outlet_pos.core.ledger.models import Account, JournalEntry, JournalLine
 from outlet_pos.core.ledger.services import post
 from outlet_pos.core.sales.models import DENOMINATIONS, Shift
-from outlet_pos.core.tenancy import Cooperative, Outlet
+from outlet_pos.core.tenancy import Cooperative, Outlet, current_cooperative
 from outlet_pos.extensions import db
 from outlet_pos.money import format_rupiah
 
@@ -34,11 +34,26 @@ CASH_COUNTER_ACCOUNTS = {
 }
 
 
-def open_shift_for(user, outlet: Outlet | None = None) -> Shift | None:
+def open_shift_for(
+    user, outlet: Outlet | None = None, coop: Cooperative | None = None
+) -> Shift | None:
+    """The user's open shift in one cooperative.
+
+    A cashier who works for two cooperatives has one drawer in each, so the cooperative must
+    be known: from ``coop``, else the outlet, else the request's current cooperative. With
+    none of these (a CLI call) the answer is the user's only open shift, or None when there
+    are several: never another cooperative's drawer by chance.
+    """
+    if coop is None and outlet is None:
+        coop = current_cooperative()
+    coop_id = coop.id if coop is not None else outlet.cooperative_id if outlet else None
     stmt = select(Shift).where(Shift.user_id == user.id, Shift.status == "open")
+    if coop_id is not None:
+        stmt = stmt.where(Shift.cooperative_id == coop_id)
     if outlet is not None:
         stmt = stmt.where(Shift.outlet_id == outlet.id)
-    return db.session.scalar(stmt)
+    found = db.session.scalars(stmt.order_by(Shift.id).limit(2)).all()
+    return found[0] if len(found) == 1 else None
 
 
 def open_shift(coop: Cooperative, user, outlet: Outlet, float_amount: int, *, day=None) -> Shift:
@@ -46,7 +61,7 @@ def open_shift(coop: Cooperative, user, outlet: Outlet, float_amount: int, *, da
         raise DomainError("Gerai tidak ditemukan.")
     if type(float_amount) is not int or not 0 <= float_amount <= MAX_CASH:
         raise ValidationError("Modal awal harus rupiah bulat tidak negatif.", field="float")
-    if open_shift_for(user) is not None:
+    if open_shift_for(user, coop=coop) is not None:
         raise DomainError("Anda masih memiliki shift yang terbuka; tutup dulu shift itu.")
     shift = Shift(
         cooperative_id=coop.id,

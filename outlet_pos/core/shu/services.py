@@ -68,7 +68,7 @@ def distribute(
 ) -> DistributeResult:
     """Post the year's SHU distribution once (flush only). A second call changes nothing."""
     db.session.execute(
-        lock_for_update(select(Cooperative.id).where(Cooperative.id == coop.id))
+        lock_for_update(select(Cooperative.id).where(Cooperative.id == coop.id), key_share=True)
     ).scalar_one()
     done = distribution_of(coop, year)
     if done is not None:

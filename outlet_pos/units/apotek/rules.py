@@ -245,7 +245,7 @@ class ApotekRules:
             refresh_status(rx)
             record(
                 "rx.refund",
-                user=None,
+                user=refund.cashier_id,
                 cooperative=rx.cooperative_id,
                 target=rx.number,
                 detail={"refund": refund.number, "status": rx.status},

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from outlet_pos.core.access import Membership, User, requires
 from outlet_pos.core.inventory.services import fmt_qty
 from outlet_pos.core.ledger.models import MONTHS_ID
-from outlet_pos.core.tenancy import Cooperative, require_cooperative
+from outlet_pos.core.tenancy import Cooperative, parse_id, require_cooperative
 from outlet_pos.extensions import db
 from outlet_pos.formatting import tanggal
 from outlet_pos.money import format_rupiah
@@ -34,7 +34,7 @@ def _register_globals() -> dict:
 def _month(coop: Cooperative) -> date:
     """``?bulan=2026-02`` as the first of that month; anything else is this month."""
     parts = (request.args.get("bulan") or "").split("-")
-    if len(parts) == 2 and all(p.isdigit() for p in parts):
+    if len(parts) == 2 and all(p.isascii() and p.isdigit() and len(p) <= 4 for p in parts):
         year, month = int(parts[0]), int(parts[1])
         if 2000 <= year <= 2100 and 1 <= month <= 12:
             return date(year, month, 1)
@@ -93,8 +93,7 @@ def expiry():
 
 
 def _int(name: str) -> int | None:
-    raw = (request.form.get(name) or "").strip()
-    return int(raw) if raw.isdigit() and len(raw) < 10 else None
+    return parse_id(request.form.get(name))
 
 
 @bp.route("/kedaluwarsa/hapus", methods=["POST"])

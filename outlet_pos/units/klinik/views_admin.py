@@ -102,7 +102,8 @@ def _save_prescriber(row: ClinicPrescriber | None):
 
 def _year(coop) -> int:
     raw = (request.args.get("tahun") or "").strip()
-    return int(raw) if raw.isdigit() and 2000 <= int(raw) <= 2100 else coop.today().year
+    year = int(raw) if raw.isascii() and raw.isdigit() and len(raw) == 4 else 0
+    return year if 2000 <= year <= 2100 else coop.today().year
 
 
 def _table(kind: str, year: int, months, diag, services) -> Table:

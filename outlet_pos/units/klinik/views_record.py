@@ -15,7 +15,7 @@ from outlet_pos.core.db import run_transaction, utcnow
 from outlet_pos.core.errors import DomainError
 from outlet_pos.core.inventory.models import Item
 from outlet_pos.core.inventory.services import fmt_qty
-from outlet_pos.core.tenancy import get_scoped_or_404, require_cooperative
+from outlet_pos.core.tenancy import get_scoped_or_404, parse_id, require_cooperative
 from outlet_pos.extensions import db
 from outlet_pos.formatting import tanggal
 from outlet_pos.shell.actions import act
@@ -153,7 +153,7 @@ def visit_finish(visit_id: int):
 
 def _int(raw: str | None) -> int | None:
     raw = (raw or "").strip()
-    return int(raw) if raw.isdigit() and len(raw) < 10 else None
+    return parse_id(raw)
 
 
 @bp.route("/kunjungan/<int:visit_id>/layanan", methods=["POST"])

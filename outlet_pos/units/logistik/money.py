@@ -92,7 +92,7 @@ def _counter_shift(coop: Cooperative, user, shift: Shift | None, *, required: bo
     """The cashier's open shift, locked (cash never moves outside one); None when not required
     and the user has none."""
     if shift is None and user is not None:
-        shift = shifts.open_shift_for(user)
+        shift = shifts.open_shift_for(user, coop=coop)
     if shift is None or shift.cooperative_id != coop.id:
         if not required:
             return None

@@ -28,7 +28,7 @@ from outlet_pos.core.parties import Member
 from outlet_pos.core.sales.common import lock_row
 from outlet_pos.core.sales.models import Sale
 from outlet_pos.core.sales.sequences import next_value
-from outlet_pos.core.tenancy import BusinessUnit, Cooperative
+from outlet_pos.core.tenancy import BusinessUnit, Cooperative, parse_id
 from outlet_pos.extensions import db
 from outlet_pos.money import round_half_up
 from outlet_pos.units.logistik.models import (
@@ -164,7 +164,8 @@ def measures(values: dict, courier: Courier) -> tuple[Decimal, Decimal, Decimal,
 
 
 def _courier(coop: Cooperative, courier_id) -> Courier:
-    courier = db.session.get(Courier, courier_id) if str(courier_id or "").isdigit() else None
+    ident = parse_id(courier_id)
+    courier = db.session.get(Courier, ident) if ident else None
     if courier is None or courier.cooperative_id != coop.id or not courier.active:
         raise ValidationError("Pilih kurir.", field="courier_id")
     return courier

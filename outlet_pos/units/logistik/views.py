@@ -14,7 +14,7 @@ from outlet_pos.core.access import requires
 from outlet_pos.core.db import run_transaction
 from outlet_pos.core.errors import DomainError
 from outlet_pos.core.sales import shifts
-from outlet_pos.core.tenancy import get_scoped_or_404, require_cooperative, scoped
+from outlet_pos.core.tenancy import get_scoped_or_404, parse_id, require_cooperative, scoped
 from outlet_pos.extensions import db
 from outlet_pos.units.logistik import bp
 from outlet_pos.units.logistik.forms import (
@@ -224,7 +224,7 @@ def tariffs():
         try:
             row = run_transaction(
                 add_tariff, coop, user(),
-                courier_id=int(form.courier.data) if form.courier.data.isdigit() else None,
+                courier_id=parse_id(form.courier.data),
                 service=form.service.data, zone=form.zone.data, first_kg=form.first_kg.amount,
                 next_kg=form.next_kg.amount, valid_from=form.valid_from.data,
                 eta_days=form.eta_days.data,

@@ -15,7 +15,7 @@ from outlet_pos.core.db import run_transaction
 from outlet_pos.core.errors import DomainError
 from outlet_pos.core.ledger.models import MONTHS_ID
 from outlet_pos.core.sales import shifts
-from outlet_pos.core.tenancy import get_scoped_or_404, require_cooperative
+from outlet_pos.core.tenancy import get_scoped_or_404, parse_id, require_cooperative
 from outlet_pos.money import format_rupiah
 from outlet_pos.shell.actions import act
 from outlet_pos.shell.downloads import send_report
@@ -50,7 +50,7 @@ def _user():
 
 
 def _ids(name: str) -> list[int]:
-    return [int(v) for v in request.form.getlist(name) if v.isdigit()]
+    return [i for i in map(parse_id, request.form.getlist(name)) if i is not None]
 
 
 @bp.route("/cod")

@@ -62,7 +62,7 @@ def _money(value: object, label: str, field_name: str, *, lo: int) -> int:
 
 
 def _drawer(coop: Cooperative, user, cash_out: int) -> Shift:
-    shift = shifts.open_shift_for(user) if user is not None else None
+    shift = shifts.open_shift_for(user, coop=coop) if user is not None else None
     if shift is None or shift.cooperative_id != coop.id:
         raise DomainError("Transaksi agen dicatat dalam shift kasir yang terbuka; buka shift dulu.",
                           field="txn_type")  # fmt: skip

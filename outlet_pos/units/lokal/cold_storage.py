@@ -100,7 +100,7 @@ def charge(lot: ColdStorageLot, out: date) -> int:
 
 
 def _shift(coop: Cooperative, user) -> Shift:
-    shift = shifts.open_shift_for(user) if user is not None else None
+    shift = shifts.open_shift_for(user, coop=coop) if user is not None else None
     if shift is None or shift.cooperative_id != coop.id:
         raise DomainError("Pembayaran tunai dicatat dalam shift kasir yang terbuka; buka shift "
                           "dulu atau pilih kredit anggota.", field="method")  # fmt: skip

@@ -268,7 +268,7 @@ def buy_catch(
     if shift is not None:
         drawer_has(shift, amount)
     number = f"IKN-{day.year}-{next_value(coop.id, 'IKN', str(day.year)):06d}"
-    location = unit_location(coop, unit, shift or shifts.open_shift_for(user))
+    location = unit_location(coop, unit, shift or shifts.open_shift_for(user, coop=coop))
     debits = []
     for ln in priced:
         receive(location, ln.item, ln.weight, ln.amount, day=day, source=f"fish:{number}")

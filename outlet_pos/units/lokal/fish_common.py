@@ -44,7 +44,7 @@ def local_unit(coop: Cooperative, unit_id: int, template: str) -> BusinessUnit:
 
 def counter_shift(coop: Cooperative, user) -> Shift:
     """The user's open shift, locked: cash moves only inside a shift."""
-    shift = shifts.open_shift_for(user) if user is not None else None
+    shift = shifts.open_shift_for(user, coop=coop) if user is not None else None
     if shift is None or shift.cooperative_id != coop.id:
         raise DomainError(
             "Pembayaran tunai dicatat dalam shift kasir yang terbuka; buka shift dulu.",

@@ -127,7 +127,7 @@ def buy_animal(
     item = species_item(coop, unit, species)
     credit, shift = paying_side(coop, user, paid_from, cost)
     day = coop.today()
-    location = unit_location(coop, unit, shift or shifts.open_shift_for(user))
+    location = unit_location(coop, unit, shift or shifts.open_shift_for(user, coop=coop))
     receive(location, item, ONE, cost, day=day, source=f"ternak:{tag}", batch=tag)
     batch_id = db.session.scalar(
         select(Batch.id).where(Batch.item_id == item.id, Batch.code == tag)

@@ -32,7 +32,8 @@ AGENT_TYPE_FEES = ("pulsa", "token_listrik", "bpjs", "tarik_tunai", "setor_tunai
 
 def _int_setting(raw: Any, label: str, field: str, *, lo: int, hi: int) -> int:
     text = str(raw if raw is not None else "").strip().replace(".", "")
-    if not text.isdigit() or not lo <= int(text) <= hi:
+    digits = text.isascii() and text.isdigit() and len(text) <= 15
+    if not digits or not lo <= int(text) <= hi:
         raise ValidationError(f"{label} harus bilangan bulat {lo} sampai {hi:,}.".replace(",", "."),
                               field=field)  # fmt: skip
     return int(text)

@@ -19,7 +19,13 @@ from outlet_pos.core.expenses.vouchers import VoucherData, render_voucher
 from outlet_pos.core.inventory.services import fmt_qty
 from outlet_pos.core.ledger import JournalEntry
 from outlet_pos.core.parties import Member
-from outlet_pos.core.tenancy import BusinessUnit, get_scoped_or_404, require_cooperative, scoped
+from outlet_pos.core.tenancy import (
+    BusinessUnit,
+    get_scoped_or_404,
+    parse_id,
+    require_cooperative,
+    scoped,
+)
 from outlet_pos.extensions import db
 from outlet_pos.formatting import tanggal
 from outlet_pos.money import format_rupiah
@@ -119,7 +125,7 @@ def unit_new():
         try:
             unit = run_transaction(
                 create_local_unit, coop, user(), name=form.name.data, code=form.code.data,
-                outlet_id=int(outlet) if (outlet or "").isdigit() else None,
+                outlet_id=parse_id(outlet),
                 template=form.template.data, flows=form.flows.data or [],
                 settings=form.settings(),
             )  # fmt: skip
@@ -203,7 +209,7 @@ def lpg_subsidised(unit_id: int):
     if not FlaskForm().validate_on_submit():  # only the CSRF token to check
         flash("Formulir kedaluwarsa; muat ulang halaman.", "error")
         return redirect(here)
-    ids = [int(v) for v in request.form.getlist("item_id") if v.isdigit()]
+    ids = [i for i in map(parse_id, request.form.getlist("item_id")) if i is not None]
     return act(here, set_subsidised_items, coop, found, user(), ids,
                done="Daftar barang bersubsidi disimpan.")  # fmt: skip
 

@@ -16,7 +16,7 @@ from outlet_pos.core.db import run_transaction, utcnow
 from outlet_pos.core.errors import DomainError
 from outlet_pos.core.inventory.services import fmt_qty
 from outlet_pos.core.parties import Member
-from outlet_pos.core.tenancy import BusinessUnit, get_scoped_or_404, require_cooperative
+from outlet_pos.core.tenancy import BusinessUnit, get_scoped_or_404, parse_id, require_cooperative
 from outlet_pos.extensions import db
 from outlet_pos.formatting import tanggal
 from outlet_pos.money import format_rupiah
@@ -66,8 +66,7 @@ def member_choices(coop, blank: str) -> dict:
 
 
 def as_int(raw: str | None) -> int | None:
-    raw = (raw or "").strip()
-    return int(raw) if raw.isdigit() else None
+    return parse_id(raw)
 
 
 @bp.route("/<int:unit_id>/ikan/harga")

@@ -106,7 +106,7 @@ def whole_number(text: str | None, label: str, field: str) -> int | None:
         raw = raw[2:]
     if not raw:
         return None
-    if not raw.isdigit() or len(raw) > 9:
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 9:
         raise ValidationError(f"{label} harus bilangan bulat, mis. 1.800.", field=field)
     return int(raw)
 
@@ -114,7 +114,7 @@ def whole_number(text: str | None, label: str, field: str) -> int | None:
 def month_of(text: str | None, default: date) -> date:
     """``2026-02`` as the first of that month; anything else gives ``default``'s month."""
     parts = (text or "").split("-")
-    if len(parts) == 2 and all(p.isdigit() for p in parts):
+    if len(parts) == 2 and all(p.isascii() and p.isdigit() and len(p) <= 4 for p in parts):
         year, month = int(parts[0]), int(parts[1])
         if 2000 <= year <= 2100 and 1 <= month <= 12:
             return date(year, month, 1)

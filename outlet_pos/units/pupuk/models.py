@@ -62,7 +62,7 @@ class Allocation(db.Model):
     """A farmer's e-RDKK allocation of one fertilizer type for one season."""
 
     __tablename__ = "fertilizer_allocation"
-    __table_args__ = (UniqueConstraint("farmer_id", "fertilizer_type", "season"),)
+    __table_args__ = (UniqueConstraint("cooperative_id", "farmer_id", "fertilizer_type", "season"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     cooperative_id: Mapped[int] = mapped_column(ForeignKey("cooperative.id"), index=True)

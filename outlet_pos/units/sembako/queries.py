@@ -19,7 +19,7 @@ from outlet_pos.core.inventory.models import (
     StockLevel,
     StockMove,
 )
-from outlet_pos.core.tenancy import BusinessUnit, Cooperative
+from outlet_pos.core.tenancy import BusinessUnit, Cooperative, parse_id
 from outlet_pos.extensions import db
 from outlet_pos.money import round_half_up
 
@@ -59,7 +59,7 @@ def location_choices(coop: Cooperative, blank: str | None) -> dict[str, str]:
 
 
 def as_id(raw: str | None) -> int | None:
-    return int(raw) if raw and raw.isdigit() else None
+    return parse_id(raw)
 
 
 def find_item(coop: Cooperative, text: str) -> Item | None:

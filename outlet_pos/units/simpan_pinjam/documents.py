@@ -13,7 +13,9 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from xml.sax.saxutils import escape
+
+# An escaping helper for reportlab's paragraph markup: no XML is parsed here.
+from xml.sax.saxutils import escape  # nosec B406
 
 from reportlab.graphics import renderPDF
 from reportlab.graphics.barcode.qr import QrCodeWidget

@@ -106,7 +106,8 @@ def form_amount(name: str = "amount") -> int:
 
 def form_int(name: str, label: str, lo: int = 1, hi: int = 360) -> int:
     text = (request.form.get(name) or "").strip()
-    if not text.isdigit() or not lo <= int(text) <= hi:
+    digits = text.isascii() and text.isdigit() and len(text) <= 9
+    if not digits or not lo <= int(text) <= hi:
         raise ValidationError(f"{label} harus angka {lo}–{hi}.", field=name)
     return int(text)
 

@@ -284,6 +284,7 @@ def _lay_schedule(
     rows = []
     for inst in build_schedule(principal, Decimal(rate), months, method):
         row = LoanInstallment(
+            cooperative_id=loan.cooperative_id,
             loan_id=loan.id,
             version=version,
             no=inst.no,

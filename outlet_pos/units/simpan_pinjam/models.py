@@ -251,9 +251,12 @@ class Loan(db.Model):
 
 class LoanInstallment(db.Model):
     __tablename__ = "loan_installment"
-    __table_args__ = (UniqueConstraint("loan_id", "version", "no"),)
+    __table_args__ = (UniqueConstraint("cooperative_id", "loan_id", "version", "no"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # Copied from the loan (DESIGN §2.8): a tenant row names its cooperative, so a Citus
+    # shard keeps a loan and its schedule together.
+    cooperative_id: Mapped[int] = mapped_column(ForeignKey("cooperative.id"), index=True)
     loan_id: Mapped[int] = mapped_column(ForeignKey("loan.id"), index=True)
     version: Mapped[int] = mapped_column(Integer, default=0)  # bumped by each restructuring
     no: Mapped[int] = mapped_column(Integer)

@@ -61,9 +61,11 @@ def check_terms(principal: object, annual_rate: object, months: object, method: 
         raise ValidationError("Metode harus flat, efektif atau anuitas.", field="method")
 
 
-def parse_rate(raw: str | None) -> Decimal:
-    """A rate typed by a person: ``18``, ``16.5`` or ``16,5``."""
-    text = (raw or "").strip().replace(",", ".")
+def parse_rate(raw: str | Decimal | None) -> Decimal:
+    """A rate typed by a person: ``18``, ``16.5`` or ``16,5``; or the product's own Decimal,
+    which a form bound to the product keeps for a field the submission left out."""
+    text = f"{raw.normalize():f}" if isinstance(raw, Decimal) else (raw or "")
+    text = text.strip().replace(",", ".")
     # Plain decimals only: an exponent such as 1e-999999999 would pass the range check and
     # then take forever to turn into an exact fraction.
     if not RATE_TEXT.match(text):

@@ -12,7 +12,7 @@ from outlet_pos.core.documents import Column
 from outlet_pos.core.documents.tables import Table
 from outlet_pos.core.errors import DomainError, ValidationError
 from outlet_pos.core.parties import Member
-from outlet_pos.core.tenancy import get_scoped_or_404, require_cooperative
+from outlet_pos.core.tenancy import get_scoped_or_404, parse_id, require_cooperative
 from outlet_pos.extensions import db
 from outlet_pos.money import format_rupiah
 from outlet_pos.shell.actions import act, parsed
@@ -220,7 +220,7 @@ def wajib_collect():
     try:
         payments = []
         for raw in request.form.getlist("member"):
-            if not raw.isdigit():
+            if parse_id(raw) is None:
                 raise ValidationError("Pilihan anggota tidak valid.")
             payments.append((int(raw), form_int(f"months_{raw}", "Jumlah bulan", 1, 120)))
         via = form_via()

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from outlet_pos.core.ledger.models import Account
 from outlet_pos.core.ledger.services import fiscal_year
-from outlet_pos.core.tenancy import BusinessUnit, Cooperative
+from outlet_pos.core.tenancy import BusinessUnit, Cooperative, parse_id
 from outlet_pos.extensions import db
 
 
@@ -50,4 +50,4 @@ def default_range(coop: Cooperative, date_from: date | None, date_to: date | Non
 
 
 def parse_unit(raw: str | None) -> int | None:
-    return int(raw) if raw and raw.isdigit() else None
+    return parse_id(raw)

@@ -27,7 +27,13 @@ from outlet_pos.core.documents import Column
 from outlet_pos.core.documents.tables import Table
 from outlet_pos.core.errors import DomainError
 from outlet_pos.core.ledger.models import Account
-from outlet_pos.core.tenancy import Cooperative, get_scoped_or_404, require_cooperative, scoped
+from outlet_pos.core.tenancy import (
+    Cooperative,
+    get_scoped_or_404,
+    parse_id,
+    require_cooperative,
+    scoped,
+)
 from outlet_pos.extensions import db
 from outlet_pos.shell.downloads import send_report
 from outlet_pos.workspaces.bendahara import bp
@@ -115,7 +121,7 @@ def asset_new():
                 acquired_on=form.acquired_on.data, cost=form.cost.amount,
                 residual=form.residual.amount or 0, life_months=int(form.life_months.data),
                 funding=form.funding.data,
-                unit=int(form.unit.data) if (form.unit.data or "").isdigit() else None,
+                unit=parse_id(form.unit.data),
                 location=form.location.data, notes=form.notes.data,
             )  # fmt: skip
         except DomainError as exc:

@@ -16,7 +16,7 @@ from outlet_pos.core.banking.statement_csv import mapping_for
 from outlet_pos.core.documents.report import Column
 from outlet_pos.core.documents.tables import Table
 from outlet_pos.core.ledger.models import MONTHS_ID, Account, JournalEntry
-from outlet_pos.core.tenancy import get_scoped_or_404, require_cooperative
+from outlet_pos.core.tenancy import get_scoped_or_404, parse_id, require_cooperative
 from outlet_pos.core.tenancy import scoped as scoped_select
 from outlet_pos.extensions import db
 from outlet_pos.money import format_rupiah
@@ -126,7 +126,7 @@ def _back(line: BankStatementLine) -> str:
 def bank_line_match(bank_line_id: int):
     coop = require_cooperative()
     line = get_scoped_or_404(BankStatementLine, bank_line_id, coop)
-    ids = [int(v) for v in request.form.getlist("journal_line") if v.isdigit()]
+    ids = [i for i in map(parse_id, request.form.getlist("journal_line")) if i is not None]
     return act(_back(line), matching.match_lines, coop, line, ids, user(),
                done="Baris rekening koran dicocokkan dengan buku.")  # fmt: skip
 

@@ -27,7 +27,7 @@ from outlet_pos.core.expenses.services import (
 )
 from outlet_pos.core.expenses.vouchers import VoucherData, render_voucher
 from outlet_pos.core.ledger.models import MONTHS_ID
-from outlet_pos.core.tenancy import Cooperative, get_scoped_or_404, require_cooperative
+from outlet_pos.core.tenancy import Cooperative, get_scoped_or_404, parse_id, require_cooperative
 from outlet_pos.formatting import tanggal
 from outlet_pos.money import format_rupiah
 from outlet_pos.shell.downloads import send_report
@@ -89,8 +89,8 @@ def expenses():
     book = expense_book(
         coop,
         month=month,
-        account_id=int(form.kategori.data) if (form.kategori.data or "").isdigit() else None,
-        paid_account_id=int(form.dari.data) if (form.dari.data or "").isdigit() else None,
+        account_id=parse_id(form.kategori.data),
+        paid_account_id=parse_id(form.dari.data),
         kind=kind,
     )
     period = f"{MONTHS_ID[month[1] - 1]} {month[0]}" if month else "Semua bulan"
@@ -156,7 +156,7 @@ def expense_new():
                 record_expense, coop, user(),
                 kind=form.kind.data, day=form.date.data, account=form.account.data,
                 amount=form.amount.amount, paid_from=form.paid_from.data,
-                unit=int(form.unit.data) if (form.unit.data or "").isdigit() else None,
+                unit=parse_id(form.unit.data),
                 payee=form.payee.data, description=form.description.data,
                 reference=form.reference.data, attachment=data or None,
                 attachment_name=name, instance=Path(current_app.instance_path),

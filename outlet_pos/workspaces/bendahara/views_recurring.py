@@ -11,7 +11,13 @@ from outlet_pos.core.errors import DomainError
 from outlet_pos.core.expenses.models import RecurringExpense
 from outlet_pos.core.expenses.recurring import month_status, post_recurring, save_recurring
 from outlet_pos.core.ledger.models import MONTHS_ID
-from outlet_pos.core.tenancy import Cooperative, get_scoped_or_404, require_cooperative, scoped
+from outlet_pos.core.tenancy import (
+    Cooperative,
+    get_scoped_or_404,
+    parse_id,
+    require_cooperative,
+    scoped,
+)
 from outlet_pos.extensions import db
 from outlet_pos.workspaces.bendahara import bp
 from outlet_pos.workspaces.bendahara.common import unit_choices
@@ -109,7 +115,7 @@ def _save(coop: Cooperative, form: RecurringForm, template=None):
                 kind=form.kind.data, description=form.description.data,
                 account=form.account.data, amount=form.amount.amount,
                 paid_from=form.paid_from.data, day_of_month=int(form.day_of_month.data),
-                unit=int(form.unit.data) if (form.unit.data or "").isdigit() else None,
+                unit=parse_id(form.unit.data),
                 payee=form.payee.data, active=form.active.data,
             )  # fmt: skip
         except DomainError as exc:

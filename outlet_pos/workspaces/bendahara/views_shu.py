@@ -230,7 +230,7 @@ def shu_distribute():
     coop = require_cooperative()
     form = DistributeForm()
     raw = (form.year.data or "").strip()
-    year = int(raw) if raw.isdigit() and len(raw) == 4 else None
+    year = int(raw) if raw.isascii() and raw.isdigit() and len(raw) == 4 else None
     if year is None:
         flash("Permintaan tidak valid; muat ulang halaman.", "error")
         return redirect(url_for("bendahara.shu"))

@@ -26,8 +26,9 @@ from outlet_pos.core.sales.checkout import (
     member_credit_balance,
 )
 from outlet_pos.core.sales.models import PAYMENT_METHODS, Sale, SaleLine, Shift
-from outlet_pos.core.tenancy import Cooperative, Outlet
+from outlet_pos.core.tenancy import Cooperative, Outlet, parse_id
 from outlet_pos.extensions import db
+from outlet_pos.money import MAX_AMOUNT, MAX_DIGITS
 from outlet_pos.units.pupuk import services as pupuk
 
 MAX_CART_LINES = 200
@@ -269,19 +270,20 @@ class CartRequest:
 def _int(value: object, label: str, field: str) -> int:
     if value is None or value == "":
         return 0
-    if type(value) is int and value >= 0:
+    if type(value) is int and 0 <= value <= MAX_AMOUNT:
         return value
-    if isinstance(value, str) and value.strip().replace(".", "").isdigit():
-        return int(value.strip().replace(".", ""))
+    digits = value.strip().replace(".", "") if isinstance(value, str) else ""
+    # ASCII digits only ("²".isdigit() is true), and no more than a rupiah amount can hold.
+    if digits.isascii() and digits.isdigit() and len(digits) <= MAX_DIGITS:
+        return int(digits)
     raise ValidationError(f"{label} harus rupiah bulat tidak negatif.", field=field)
 
 
 def _id(value: object, label: str) -> int:
-    if type(value) is int and value > 0:
-        return value
-    if isinstance(value, str) and value.isdigit():
-        return int(value)
-    raise ValidationError(f"{label} tidak valid.", field="lines")
+    ident = parse_id(value) if type(value) in (int, str) else None
+    if ident is None:
+        raise ValidationError(f"{label} tidak valid.", field="lines")
+    return ident
 
 
 def _extra(raw: object) -> dict[str, str]:

@@ -63,7 +63,7 @@ def shift_open():
     coop = require_cooperative()
     form = _open_form(coop)
     if form.validate_on_submit():
-        outlet = db.session.get(Outlet, form.outlet.data)
+        outlet = db.session.get(Outlet, form.outlet.data) if form.outlet.data else None
         if outlet is None or outlet.cooperative_id != coop.id:
             form.outlet.errors.append("Pilih gerai.")
         else:

@@ -39,7 +39,7 @@ DEBIT_ACCOUNTS = {"tunai": shifts.CASH_ACCOUNT, "qris": "112900", "kredit": "113
 
 
 def _counter_shift(coop: Cooperative, user) -> Shift:
-    shift = shifts.open_shift_for(user) if user is not None else None
+    shift = shifts.open_shift_for(user, coop=coop) if user is not None else None
     if shift is None or shift.cooperative_id != coop.id:
         raise DomainError(
             "Pembayaran di kasir dicatat dalam shift yang terbuka; buka shift kasir dulu.",
@@ -76,7 +76,7 @@ def bill_visit(coop: Cooperative, visit: Visit, user, method: str) -> ClinicBill
     patient_member = visit.patient.member_id
     member = _credit_member(coop, visit, amount) if method == "kredit" else None
     if shift is None:
-        mine = shifts.open_shift_for(user) if user is not None else None
+        mine = shifts.open_shift_for(user, coop=coop) if user is not None else None
         shift = mine if mine is not None and mine.cooperative_id == coop.id else None
     day = coop.today()
     number = f"KLN-{day.year}-{next_value(coop.id, 'KLN', str(day.year)):06d}"
@@ -121,7 +121,7 @@ def void_bill(coop: Cooperative, bill: ClinicBill, user, reason: str) -> ClinicB
     if bill.cooperative_id != coop.id:
         raise DomainError("Tagihan tidak ditemukan.")
     db.session.execute(
-        lock_for_update(select(Cooperative.id).where(Cooperative.id == coop.id))
+        lock_for_update(select(Cooperative.id).where(Cooperative.id == coop.id), key_share=True)
     ).scalar_one()
     bill = lock_row(ClinicBill, bill.id)
     if bill.status != "lunas":
