@@ -123,12 +123,12 @@ def register(
     The first push carries every existing row of the cooperative (a snapshot, parents before
     children); from then on the triggers queue each change as it commits.
     """
+    if not server_url.startswith(("http://", "https://")):
+        raise SyncError("Alamat server harus diawali http:// atau https://.")
     if db.engine.dialect.name != "sqlite":
         raise SyncError("Hanya instalasi gerai (SQLite) yang dapat didaftarkan ke server.")
     if link_for() is not None:
         raise SyncError("Gerai ini sudah terdaftar ke server sinkron.")
-    if not server_url.startswith(("http://", "https://")):
-        raise SyncError("Alamat server harus diawali http:// atau https://.")
     private = wire.new_private_key()
     body = wire.canonical(
         {
