@@ -14,7 +14,7 @@ from outlet_pos.core.access import LOGIN_ONLY, Membership, User, authenticate, p
 from outlet_pos.core.audit import ACTION_LABELS, AuditEvent, record
 from outlet_pos.core.db import run_transaction
 from outlet_pos.core.errors import DomainError
-from outlet_pos.core.tenancy import Cooperative, require_cooperative
+from outlet_pos.core.tenancy import Cooperative, parse_id, require_cooperative
 from outlet_pos.extensions import db, limiter
 from outlet_pos.shell import bp
 from outlet_pos.shell.forms import AuditFilterForm, LoginForm, PasswordForm
@@ -98,11 +98,8 @@ def home():
 def choose_cooperative():
     coops = current_user.cooperatives()
     if request.method == "POST":
-        try:
-            chosen = int(request.form.get("cooperative_id", ""))
-        except ValueError:
-            abort(404)
-        coop = db.session.get(Cooperative, chosen)
+        chosen = parse_id(request.form.get("cooperative_id"))
+        coop = db.session.get(Cooperative, chosen) if chosen else None
         if coop is None or not current_user.roles_in(coop):
             abort(404)
         session["coop_id"] = coop.id

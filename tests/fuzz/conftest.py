@@ -1,7 +1,8 @@
 """The fuzzer's world: the route walk's cooperative (one user per role, one record of each kind,
 see ``tests/web/test_access.py``) plus what posting to every form needs and the walk does not:
-a local unit of each template, a throwaway user for the admin forms to act on, a user whose
-own password the fuzzer may change, and one for the login form to lock out."""
+a local unit of each template, a clinic visit examined and not billed, a throwaway (locked)
+user for the admin forms to act on, a user whose own password the fuzzer may change, and a
+cashier with no open shift (the open-shift form; the login form signs in as them too)."""
 
 from __future__ import annotations
 

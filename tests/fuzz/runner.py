@@ -100,7 +100,7 @@ class RouteFuzzer:
             resp = self.submit(payload)
         except Exception:
             self.outcome.statuses[500] += 1
-            self.outcome.failures.append(f"500 at {where}\n{traceback.format_exc()}")
+            self._fail(f"500 at {where}\n{traceback.format_exc()}")
             self._check_unchanged(where, "after the 500")
             self._sign_in_again()
             return
@@ -109,9 +109,7 @@ class RouteFuzzer:
         location = resp.headers.get("Location", "")
         flashes = self.session.flashes() if self.session.username else []
         if status >= 500:
-            self.outcome.failures.append(
-                f"{status} at {where}\n{resp.get_data(as_text=True)[:500]}"
-            )
+            self._fail(f"{status} at {where}\n{resp.get_data(as_text=True)[:500]}")
             self._check_unchanged(where, f"after the {status}")
         elif self._refused(resp, flashes):
             self._check_unchanged(where, f"refused with {status} {flashes}")
@@ -120,12 +118,16 @@ class RouteFuzzer:
             if after != self.before:
                 bad = violations(self.app, self.coop_id)
                 if bad:
-                    self.outcome.failures.append(
-                        f"verify fails after {status} at {where}:\n  " + "\n  ".join(bad)
-                    )
+                    self._fail(f"verify fails after {status} at {where}:\n  " + "\n  ".join(bad))
             self.before = after
         if self.session.username is None or "/masuk" in location:
             self._sign_in_again()
+
+    def _fail(self, message: str) -> None:
+        """Kept for the test's assertion, and printed now (seen with ``-s``), so a long run
+        that is stopped half-way still shows what it found."""
+        self.outcome.failures.append(message)
+        print(f"\nFUZZ FAILURE {message}", flush=True)
 
     def _sign_in_again(self) -> None:
         """A fresh session (signing in writes its own audit row, not the route's doing)."""
@@ -146,7 +148,7 @@ class RouteFuzzer:
         after = fingerprint(self.app)
         diff = changed(self.before, after, self.ignore)
         if diff:
-            self.outcome.failures.append(f"partial write {why} at {where}:\n  " + "\n  ".join(diff))
+            self._fail(f"partial write {why} at {where}:\n  " + "\n  ".join(diff))
         self.before = after
 
     def run(self, strategy) -> Outcome:

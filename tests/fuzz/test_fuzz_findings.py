@@ -24,6 +24,7 @@ SAVED = 302  # the one case accepted: it may write (tests/conftest.py verifies t
 def _cases(world: dict) -> list[tuple[str, str, dict, object, int]]:
     """(user, endpoint, URL arguments, form data or JSON body, the status that answers)."""
     fuzz, samples = world["fuzz"], world["samples"]
+    today = date.today().isoformat()
     cart = {
         "lines": [{"item_id": world["item"], "qty": "1"}],
         "payments": [{"method": "tunai", "amount": 5_500}],
@@ -31,7 +32,7 @@ def _cases(world: dict) -> list[tuple[str, str, dict, object, int]]:
     }
     expense = {
         "kind": "expense",
-        "date": date.today().isoformat(),
+        "date": today,
         "account": "613100",
         "amount": "1.000",
         "paid_from": "112100",
@@ -39,6 +40,15 @@ def _cases(world: dict) -> list[tuple[str, str, dict, object, int]]:
         "description": "Uji",
         "idempotency_key": "fz-1",
     }
+    order = {"supplier": "abc", "outlet": "²", "date": today, "lines-0-item": "T1",
+             "lines-0-qty": "1", "lines-0-cost": "1.000"}  # fmt: skip
+    cooperative = {"name": "Koperasi Fuzz", "timezone": "WIB", "fiscal_year_start_month": "1",
+                   "cadangan": " \t", "jasa_modal": "20", "jasa_usaha": "20", "pengurus": "5",
+                   "karyawan": "5", "pendidikan": "5", "sosial": "5"}  # fmt: skip
+    farmer = {"name": "Petani", "nik": "3201011205850099", "land_ha": "9" * 40}
+    agent = {"unit_id": fuzz["local_units"]["agent"]}
+    member = {"member_id": world["member"]}
+    allocation = {"allocation_id": world["allocation"]}
     bank = {"bank_account_id": samples["bank_account_id"]}
     visit = {"visit_id": fuzz["clinic_visit"]}
     courier = {"courier_id": samples["courier_id"]}
@@ -53,6 +63,17 @@ def _cases(world: dict) -> list[tuple[str, str, dict, object, int]]:
         ("r-kasir", "simpin.wajib_collect", {}, {"member": "²"}, 302),
         ("r-petugas_klinik", "klinik.visit_service", visit, {"tariff": "²", "qty": "1"}, 302),
         ("r-bendahara", "bendahara.expense_new", {}, expense, SAVED),  # with no unit
+        ("r-bendahara", "shell.choose_cooperative", {}, {"cooperative_id": "9" * 23}, 404),
+        ("r-kasir", "simpin.term_open", member, {"product": "9" * 23, "amount": "1"}, 302),
+        ("fz-masuk", "kasir.shift_open", {}, {"outlet": "9" * 23, "float_amount": "0"}, 400),
+        ("r-pengurus", "lokal.agent_void", agent, {"txn_id": "9" * 23, "reason": "salah"}, 400),
+        # Selects not checked against their choices, read with int().
+        ("r-bendahara", "bendahara.orders", {}, order, 400),
+        # Whitespace passes InputRequired but is no number: the SHU split summed a None.
+        ("r-admin", "admin.cooperative_new", {}, cooperative, 400),
+        # Decimal.quantize past 28 digits raises InvalidOperation, which is no ValueError.
+        ("r-bendahara", "pupuk.allocation_fix", allocation, {"kg": BIG, "reason": "x"}, 302),
+        ("r-bendahara", "pupuk.farmer_new", {}, farmer, 400),
         # int() of 10,000 digits raises before any range check.
         ("r-petugas_logistik", "logistik.courier_settle", courier, {"charge": BIG}, 400),
         # The cashier's JSON: a member id past 64 bits.

@@ -10,7 +10,7 @@ from outlet_pos.core.access import requires
 from outlet_pos.core.db import run_transaction
 from outlet_pos.core.errors import DomainError
 from outlet_pos.core.expenses.services import paid_from_accounts
-from outlet_pos.core.tenancy import require_cooperative, scoped
+from outlet_pos.core.tenancy import parse_id, require_cooperative, scoped
 from outlet_pos.extensions import db
 from outlet_pos.money import format_rupiah
 from outlet_pos.shell.actions import act
@@ -99,7 +99,7 @@ def agent_void(unit_id: int):
     here = url_for("lokal.agent", unit_id=unit_id, tanggal=request.form.get("tanggal") or None)
     form = AgentVoidForm()
     txn = None
-    if form.validate_on_submit():
+    if form.validate_on_submit() and parse_id(form.txn_id.data):
         txn = db.session.scalar(
             scoped(AgentTxn).where(AgentTxn.id == form.txn_id.data, AgentTxn.unit_id == found.id)
         )

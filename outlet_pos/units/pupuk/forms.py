@@ -33,9 +33,11 @@ class DesimalField(StringField):
             value = Decimal(text)
             if not value.is_finite() or "e" in text.lower():
                 raise InvalidOperation
+            # quantize raises InvalidOperation, not ValueError, past 28 digits
+            exact = value == value.quantize(Decimal(1).scaleb(-self.places))
         except InvalidOperation:
             raise ValueError("Isi dengan angka, mis. 0,75.") from None
-        if value != value.quantize(Decimal(1).scaleb(-self.places)):
+        if not exact:
             raise ValueError(f"Paling banyak {self.places} angka di belakang koma.")
         if value < 0:
             raise ValueError("Tidak boleh negatif.")

@@ -55,12 +55,14 @@ def parse_kg(text: object) -> Decimal:
         value = Decimal(raw)
     except InvalidOperation:
         raise ValidationError("Jumlah kg harus angka, mis. 150 atau 12,5.") from None
-    if not value.is_finite() or value != value.quantize(Decimal("0.001")):
-        raise ValidationError("Jumlah kg paling banyak tiga desimal.")
+    if not value.is_finite():
+        raise ValidationError("Jumlah kg harus angka, mis. 150 atau 12,5.")
     if value < 0:
         raise ValidationError("Jumlah kg tidak boleh negatif.")
-    if value > Decimal(1_000_000):
+    if value > Decimal(1_000_000):  # before quantize, which raises past 28 digits
         raise ValidationError("Jumlah kg terlalu besar.")
+    if value != value.quantize(Decimal("0.001")):
+        raise ValidationError("Jumlah kg paling banyak tiga desimal.")
     return value
 
 

@@ -54,7 +54,7 @@ def items():
     form.unit.choices = unit_choices(coop, "Semua unit")
     form.category.choices = category_choices(coop, "Semua kategori")
     form.validate()
-    page = max(request.args.get("hal", 1, type=int) or 1, 1)
+    page = min(max(request.args.get("hal", 1, type=int) or 1, 1), 100_000)
     rows, on_hand, total, pages = item_page(
         coop,
         q=form.q.data,

@@ -200,7 +200,7 @@ def write_off():
 
 def _counts_page(form: CountCreateForm, status: int = 200):
     coop = require_cooperative()
-    page = max(request.args.get("hal", 1, type=int) or 1, 1)
+    page = min(max(request.args.get("hal", 1, type=int) or 1, 1), 100_000)
     counts, line_counts, values, total, pages = count_page(coop, page)
     return render_template(
         "sembako/counts.html", form=form, counts=counts, line_counts=line_counts,

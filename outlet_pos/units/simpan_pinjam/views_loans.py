@@ -12,7 +12,7 @@ from outlet_pos.core.access import User, requires
 from outlet_pos.core.db import run_transaction
 from outlet_pos.core.errors import DomainError, ValidationError
 from outlet_pos.core.parties import Member
-from outlet_pos.core.tenancy import get_scoped_or_404, require_cooperative
+from outlet_pos.core.tenancy import get_scoped_or_404, parse_id, require_cooperative
 from outlet_pos.extensions import db
 from outlet_pos.money import format_rupiah
 from outlet_pos.shell.actions import act
@@ -85,8 +85,8 @@ def loan_new():
         f"{p.min_months}–{p.max_months} bln"
         for p in products
     }
-    if request.method == "GET" and request.args.get("member_id", type=int):
-        member = db.session.get(Member, request.args.get("member_id", type=int))
+    if request.method == "GET" and parse_id(request.args.get("member_id")):
+        member = db.session.get(Member, parse_id(request.args.get("member_id")))
         if member is not None and member.cooperative_id == coop.id:
             form.member.data = member.member_number
     preview = None

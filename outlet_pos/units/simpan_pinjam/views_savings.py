@@ -101,7 +101,7 @@ def term_open(member_id: int):
     coop = require_cooperative()
     member = get_scoped_or_404(Member, member_id)
     back = _member_back(member.id)
-    product = db.session.get(SavingsProduct, request.form.get("product", type=int) or 0)
+    product = db.session.get(SavingsProduct, parse_id(request.form.get("product")) or 0)
     try:
         if product is None or product.cooperative_id != coop.id:
             raise ValidationError("Pilih produk simpanan berjangka.")

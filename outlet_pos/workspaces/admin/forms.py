@@ -141,6 +141,12 @@ class CooperativeForm(FlaskForm):
 
     def validate(self, extra_validators=None) -> bool:
         ok = super().validate(extra_validators)
+        for f in self.shu_fields():
+            # Whitespace passes InputRequired but is no number: the sum below would meet None
+            # (found by tests/fuzz).
+            if f.data is None and not f.errors:
+                f.errors.append("Wajib diisi (boleh 0).")
+                ok = False
         if all(f.data is not None and not f.errors for f in self.shu_fields()):
             total = sum(self.shu_allocation().values())
             if total != 100:

@@ -64,7 +64,7 @@ def journal_list():
             line_filter.append(JournalLine.unit_id == parse_unit(form.unit.data))
         if line_filter:
             stmt = stmt.where(JournalEntry.id.in_(select(JournalLine.entry_id).where(*line_filter)))
-    page = max(request.args.get("hal", 1, type=int) or 1, 1)
+    page = min(max(request.args.get("hal", 1, type=int) or 1, 1), 100_000)
     total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
     entries = db.session.scalars(
         stmt.order_by(JournalEntry.date.desc(), JournalEntry.id.desc())

@@ -23,7 +23,13 @@ from outlet_pos.core.purchasing import (
     receive_goods,
     return_goods,
 )
-from outlet_pos.core.tenancy import Cooperative, Outlet, get_scoped_or_404, require_cooperative
+from outlet_pos.core.tenancy import (
+    Cooperative,
+    Outlet,
+    get_scoped_or_404,
+    parse_id,
+    require_cooperative,
+)
 from outlet_pos.core.tenancy import scoped as scoped_select
 from outlet_pos.extensions import db
 from outlet_pos.money import format_number, round_half_up
@@ -60,7 +66,7 @@ def receipts():
             return redirect(url_for("bendahara.receipt_detail", receipt_id=result.id))
     stmt = scoped_select(GoodsReceipt, coop)
     total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
-    page = max(request.args.get("hal", 1, type=int) or 1, 1)
+    page = min(max(request.args.get("hal", 1, type=int) or 1, 1), 100_000)
     rows = db.session.scalars(
         stmt.order_by(GoodsReceipt.date.desc(), GoodsReceipt.id.desc())
         .limit(PAGE_SIZE)
@@ -100,8 +106,8 @@ def _order_from_args(coop: Cooperative, form: ReceiptForm) -> PurchaseOrder | No
 
 def _submit_receipt(coop: Cooperative, form: ReceiptForm) -> GoodsReceipt | None:
     low_outlet = form.outlet.data or (form.outlet.choices[0][0] if form.outlet.choices else "")
-    supplier = db.session.get(Supplier, int(form.supplier.data or 0))
-    outlet = db.session.get(Outlet, int(low_outlet or 0))
+    supplier = db.session.get(Supplier, parse_id(form.supplier.data) or 0)
+    outlet = db.session.get(Outlet, parse_id(low_outlet) or 0)
     if supplier is None or supplier.cooperative_id != coop.id:
         form.supplier.errors.append("Pilih pemasok.")
         return None

@@ -17,7 +17,13 @@ from outlet_pos.core.purchasing import (
     create_order,
     save_supplier,
 )
-from outlet_pos.core.tenancy import Cooperative, Outlet, get_scoped_or_404, require_cooperative
+from outlet_pos.core.tenancy import (
+    Cooperative,
+    Outlet,
+    get_scoped_or_404,
+    parse_id,
+    require_cooperative,
+)
 from outlet_pos.core.tenancy import scoped as scoped_select
 from outlet_pos.extensions import db
 from outlet_pos.money import round_half_up
@@ -137,9 +143,9 @@ def orders():
 
 
 def _submit_order(coop: Cooperative, form: OrderForm) -> PurchaseOrder | None:
-    supplier = db.session.get(Supplier, int(form.supplier.data or 0))
+    supplier = db.session.get(Supplier, parse_id(form.supplier.data) or 0)
     outlet_id = form.outlet.data or (form.outlet.choices[0][0] if form.outlet.choices else "0")
-    outlet = db.session.get(Outlet, int(outlet_id))
+    outlet = db.session.get(Outlet, parse_id(outlet_id) or 0)
     if supplier is None or supplier.cooperative_id != coop.id:
         form.supplier.errors.append("Pilih pemasok.")
         return None

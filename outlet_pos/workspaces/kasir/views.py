@@ -16,7 +16,7 @@ from outlet_pos.core.parties import Member
 from outlet_pos.core.sales.checkout import checkout
 from outlet_pos.core.sales.models import Sale
 from outlet_pos.core.sales.shifts import open_shift
-from outlet_pos.core.tenancy import Cooperative, Outlet, require_cooperative
+from outlet_pos.core.tenancy import Cooperative, Outlet, parse_id, require_cooperative
 from outlet_pos.extensions import db
 from outlet_pos.units.pupuk import services as pupuk
 from outlet_pos.workspaces.kasir import bp, services
@@ -63,7 +63,8 @@ def shift_open():
     coop = require_cooperative()
     form = _open_form(coop)
     if form.validate_on_submit():
-        outlet = db.session.get(Outlet, form.outlet.data) if form.outlet.data else None
+        outlet_id = parse_id(form.outlet.data)
+        outlet = db.session.get(Outlet, outlet_id) if outlet_id else None
         if outlet is None or outlet.cooperative_id != coop.id:
             form.outlet.errors.append("Pilih gerai.")
         else:
