@@ -128,12 +128,16 @@ def _select_locale() -> str:
 
 @login_manager.user_loader
 def _load_user(user_id: str):
+    from sqlalchemy.orm import joinedload
+
     from outlet_pos.core.access import User
 
     ident, _, token = user_id.partition(":")
     if not ident.isdigit():
         return None
-    user = db.session.get(User, int(ident))
+    # Every request asks for the user's roles (the nav, every permission check): load the
+    # memberships with the user, one query instead of two.
+    user = db.session.get(User, int(ident), options=[joinedload(User.memberships)])
     if user is None or not user.active or user.session_token != token:
         return None
     return user
@@ -156,9 +160,10 @@ def _register_shell(app: Flask) -> None:
 
     @app.before_request
     def _before() -> None:
-        # GET pages and reports read in a deferred SQLite transaction so they never block the
-        # counter; anything else begins IMMEDIATE and queues behind other writers.
-        g._ro_token = set_read_only(request.method in ("GET", "HEAD", "OPTIONS"))
+        # Every request reads in a deferred SQLite transaction, so a page or a report never
+        # blocks the counter; a business action (run_transaction) ends that read and begins
+        # IMMEDIATE, so writers queue only for the action itself (core/db.py).
+        g._ro_token = set_read_only(True)
         g.cooperative = None
         if current_user.is_authenticated:
             coop_id = session.get("coop_id")

@@ -68,6 +68,7 @@ def configure_engine(engine: Engine) -> None:
         # Straight on the driver (every sale begins here; the engine's execution path costs
         # ten times the statement), with its errors wrapped as the engine would wrap them.
         statement = "BEGIN" if _read_only.get() else "BEGIN IMMEDIATE"
+        conn.info[_IMMEDIATE] = statement != "BEGIN"
         for listener in PREPARED_LISTENERS:
             listener(statement, False)
         try:
@@ -92,6 +93,38 @@ def read_only():
         _read_only.reset(token)
 
 
+_IMMEDIATE = "outlet_pos_immediate"
+
+
+def _end_deferred_read() -> None:
+    """End the request's read-only SQLite transaction before a business action begins.
+
+    A request reads in a deferred transaction (who is signed in, the cooperative, the form's
+    look-ups) and takes the write lock only for its business action, so another counter's
+    sale waits for this one's action, not for its whole request (sustained sales per second,
+    DESIGN §4.1). A deferred transaction cannot be upgraded safely: if another writer
+    committed since its first read, SQLite answers SQLITE_BUSY at once, whatever the busy
+    timeout. So the read is committed (nothing was written; no fsync) without expiring what
+    it loaded, and the action begins IMMEDIATE. Reads made before the lock may be stale, as
+    on PostgreSQL's READ COMMITTED: services re-check state under their locks. Pending ORM
+    changes keep the transaction as it is (they belong to the action)."""
+    sess = db.session()
+    if not sess.in_transaction() or sess.in_nested_transaction():
+        return
+    if sess.new or sess.dirty or sess.deleted:
+        return
+    with read_only():  # no sync marker for a read; a connection not yet begun begins deferred
+        conn = sess.connection()
+        if conn.dialect.name != "sqlite" or conn.info.get(_IMMEDIATE):
+            return
+        expire = sess.expire_on_commit
+        sess.expire_on_commit = False
+        try:
+            sess.commit()
+        finally:
+            sess.expire_on_commit = expire
+
+
 def _retryable(exc: DBAPIError) -> bool:
     code = getattr(getattr(exc, "orig", None), "sqlstate", None)
     if code in RETRYABLE_SQLSTATES:
@@ -108,6 +141,7 @@ def run_transaction(fn: Callable[..., T], *args, retries: int = 5, **kwargs) -> 
     action is retried when PostgreSQL reports a serialization failure or deadlock, because
     retrying a single statement would leave the action half-applied.
     """
+    _end_deferred_read()
     token = _read_only.set(False)
     try:
         for attempt in range(retries):

@@ -53,6 +53,34 @@ def assert_ties(coop, first: date, last: date) -> None:
     eq = equity_changes(coop, first, last)
     assert all(eq.checks.values()), "perubahan ekuitas = ekuitas di neraca"
     assert phu.grand[-1].amount == shu_of(coop, first, last)
+    for unit in [None, *(u for u, _name in phu.units if u is not None)]:
+        assert _trial_rows(coop, first, last, unit) == _trial_from_lines(coop, first, last, unit)
+
+
+def _trial_rows(coop, first: date, last: date, unit: int | None, *, tampered=False) -> dict:
+    from outlet_pos.workspaces.bendahara.queries import trial_balance
+
+    tb = trial_balance(coop, first, last, unit)
+    # One unit's lines need not balance on their own; a tampered snapshot does not.
+    assert tb.balanced or unit is not None or tampered
+    return {r.account.id: (r.opening, r.debit, r.credit) for r in tb.rows}
+
+
+def _trial_from_lines(coop, first: date, last: date, unit: int | None) -> dict:
+    """The trial balance straight from every journal line (no snapshot), for comparison."""
+    from outlet_pos.core.ledger.models import JournalLine
+
+    conds = [JournalLine.cooperative_id == coop.id, JournalLine.entry_date <= last]
+    if unit is not None:
+        conds.append(JournalLine.unit_id == unit)
+    out: dict = {}
+    for acc, day, debit, credit in db.session.execute(
+        select(JournalLine.account_id, JournalLine.entry_date, JournalLine.debit,
+               JournalLine.credit).where(*conds)
+    ):  # fmt: skip
+        o, d, c = out.get(acc, (0, 0, 0))
+        out[acc] = (o + debit - credit, d, c) if day < first else (o, d + debit, c + credit)
+    return {k: v for k, v in out.items() if any(v)}
 
 
 def _closing_movement(coop, first: date, last: date, unit_id: int) -> dict[str, int]:
@@ -289,6 +317,38 @@ def test_verify_finds_a_snapshot_changed_behind_the_applications_back(ctx):
     db.session.commit()
     problems = [v for _c, label, vs in verify_all() if label.startswith("Saldo bulan") for v in vs]
     assert problems and "01/2025" in problems[0]
+
+
+@pytest.mark.tampers
+def test_the_trial_balance_reads_closed_months_from_their_snapshot(ctx):
+    """A closed month is one small read, not all its lines (DESIGN §4.1); shown by changing the
+    snapshot behind the application's back: the trial balance follows it (verify catches it)."""
+    from sqlalchemy import update
+
+    from outlet_pos.core.ledger.models import PeriodBalance
+
+    coop = make_coop("Koperasi Neraca Saldo")
+    user = make_user(f"ns{coop.id}", "bendahara", coop)
+    for month in (1, 2):
+        run_transaction(
+            post, coop, date(YEAR, month, 10), "Jual", [("111100", 5_000, 0),
+            ("411200", 0, 5_000)], source="manual",
+        )  # fmt: skip
+    run_transaction(close_month_checked, coop, YEAR, 1, user)
+    first, last = date(YEAR, 1, 1), date(YEAR, 2, 28)
+    assert _trial_rows(coop, first, last, None) == _trial_from_lines(coop, first, last, None)
+    db.session.execute(
+        update(PeriodBalance)
+        .where(PeriodBalance.cooperative_id == coop.id)
+        .values(debit=PeriodBalance.debit + 7)
+    )
+    db.session.commit()
+    debits = {v[1] for v in _trial_rows(coop, first, last, None, tampered=True).values()}
+    assert 10_007 in debits  # January's snapshot (+7) plus February's lines
+    opening = {
+        v[0] for v in _trial_rows(coop, date(YEAR, 2, 1), last, None, tampered=True).values()
+    }
+    assert 5_007 in opening  # the opening balance reads the snapshot too
 
 
 def test_a_month_of_a_closed_year_reopens_only_with_the_year_end_open_and_must_reclose(ctx):

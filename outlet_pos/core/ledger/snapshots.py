@@ -42,16 +42,21 @@ def cash_ids(coop_id: int) -> list[int]:
     )
 
 
-def _line_sums(coop_id: int, ids: list[int], lo: date, hi: date, by_unit: bool) -> dict:
+def _line_sums(
+    coop_id: int, ids: list[int], lo: date, hi: date, by_unit: bool, unit_id: int | None = None
+) -> dict:
     keys = [JournalLine.account_id] + ([JournalLine.unit_id] if by_unit else [])
+    conds = [
+        JournalLine.cooperative_id == coop_id,
+        JournalLine.account_id.in_(ids),
+        JournalLine.entry_date >= lo,
+        JournalLine.entry_date <= hi,
+    ]
+    if unit_id is not None:
+        conds.append(JournalLine.unit_id == unit_id)
     rows = db.session.execute(
         select(*keys, func.sum(JournalLine.debit), func.sum(JournalLine.credit))
-        .where(
-            JournalLine.cooperative_id == coop_id,
-            JournalLine.account_id.in_(ids),
-            JournalLine.entry_date >= lo,
-            JournalLine.entry_date <= hi,
-        )
+        .where(*conds)
         .group_by(*keys)
     )
     return {tuple(r[:-2]) if by_unit else r[0]: (int(r[-2]), int(r[-1])) for r in rows}
@@ -202,6 +207,48 @@ def _movement(coop_id: int, lo: date, hi: date, by_unit: bool, accounts: list[in
     for seg_lo, seg_hi in segments:
         for key, (debit, credit) in _line_sums(coop_id, ids, seg_lo, seg_hi, by_unit).items():
             out[key] += debit - credit
+    return out
+
+
+def debit_credit(
+    coop_id: int, lo: date | None, hi: date, *, unit_id: int | None = None
+) -> dict[int, tuple[int, int]]:
+    """Debit and credit totals per account id for lines dated lo..hi (of one business unit
+    when ``unit_id`` is given), closed months read from their snapshot: the trial balance
+    shows both sides, which ``movement``'s net does not keep."""
+    lo = lo or EPOCH
+    if hi < lo:
+        return {}
+    return _consistent(coop_id, lambda: _debit_credit(coop_id, lo, hi, unit_id))
+
+
+def _debit_credit(coop_id: int, lo: date, hi: date, unit_id: int | None) -> dict:
+    out: dict[int, tuple[int, int]] = {}
+    months, segments = _split(coop_id, lo, hi)
+    if months:
+        conds = [
+            PeriodBalance.cooperative_id == coop_id,
+            (PeriodBalance.year * 100 + PeriodBalance.month).in_([y * 100 + m for y, m in months]),
+        ]
+        if unit_id is not None:
+            conds.append(PeriodBalance.unit_id == unit_id)
+        for account_id, debit, credit in db.session.execute(
+            select(
+                PeriodBalance.account_id,
+                func.sum(PeriodBalance.debit),
+                func.sum(PeriodBalance.credit),
+            )
+            .where(*conds)
+            .group_by(PeriodBalance.account_id)
+        ):
+            out[account_id] = (int(debit), int(credit))
+    ids = account_ids(coop_id) if segments else []
+    for seg_lo, seg_hi in segments:
+        for account_id, (debit, credit) in _line_sums(
+            coop_id, ids, seg_lo, seg_hi, False, unit_id
+        ).items():
+            d, c = out.get(account_id, (0, 0))
+            out[account_id] = (d + debit, c + credit)
     return out
 
 

@@ -9,11 +9,11 @@ from datetime import timedelta
 from decimal import Decimal
 
 from flask import current_app
-from sqlalchemy import func, or_, select
+from sqlalchemy import bindparam, func, or_, select
 
 from outlet_pos.core.access import User
 from outlet_pos.core.audit import record
-from outlet_pos.core.db import utcnow
+from outlet_pos.core.db import Prepared, utcnow
 from outlet_pos.core.errors import ValidationError
 from outlet_pos.core.inventory.catalog import find_by_barcode, search_items
 from outlet_pos.core.inventory.models import Item, ItemUnit, Location, StockLevel
@@ -56,6 +56,21 @@ def current_shift(coop: Cooperative, user: User) -> Shift | None:
             Shift.user_id == user.id, Shift.status == "open", Shift.cooperative_id == coop.id
         )
     )
+
+
+_OPEN_SHIFT_ID = Prepared(
+    select(Shift.__table__.c.id).where(
+        Shift.__table__.c.user_id == bindparam("user"),
+        Shift.__table__.c.status == "open",
+        Shift.__table__.c.cooperative_id == bindparam("coop"),
+    )
+)
+
+
+def current_shift_id(coop_id: int, user_id: int) -> int | None:
+    """``current_shift``'s id only, for the sale (checkout takes the id and locks the row
+    itself): a prebuilt statement, no ORM load, on the counter's hot path."""
+    return _OPEN_SHIFT_ID.scalar(db.session.connection(), {"user": user_id, "coop": coop_id})
 
 
 def discount_limit(user: User, coop: Cooperative) -> int:

@@ -9,11 +9,12 @@ from sqlalchemy.exc import IntegrityError
 from wtforms.fields.choices import SelectChoice
 
 from outlet_pos.core.access import User, requires
-from outlet_pos.core.db import run_transaction
+from outlet_pos.core.db import pk, run_transaction
 from outlet_pos.core.errors import DomainError, NotFound
 from outlet_pos.core.inventory.services import fmt_qty
 from outlet_pos.core.parties import Member
 from outlet_pos.core.sales.checkout import checkout
+from outlet_pos.core.sales.common import existing_document
 from outlet_pos.core.sales.models import Sale
 from outlet_pos.core.sales.shifts import open_shift
 from outlet_pos.core.tenancy import Cooperative, Outlet, parse_id, require_cooperative
@@ -142,10 +143,10 @@ def _sell(
     coop: Cooperative, user: User, cart: services.CartRequest, approver_id: int | None
 ) -> dict:
     if cart.idempotency_key:  # a retried submit: the first answer, nothing audited twice
-        first = _first_sale_id(coop, cart.idempotency_key)
+        first = existing_document(coop, cart.idempotency_key.strip()[:64], "sale")
         if first is not None:
-            return _answer(db.session.get(Sale, first))
-    shift = services.current_shift(coop, user)
+            return _answer(first)
+    shift = services.current_shift_id(pk(coop), pk(user))
     if shift is None:
         raise DomainError("Anda belum membuka shift; buka shift dulu.", field="shift")
     member = None
