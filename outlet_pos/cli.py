@@ -116,10 +116,13 @@ def demo_command(
         for line in portfolio_lines():
             click.echo(f"  {line}")
     else:
+        from outlet_pos.core.errors import DomainError
         from outlet_pos.demo import build_demo
 
         try:
             credentials = build_demo(password=password, days=days)
+        except DomainError as exc:  # the password policy, e.g. a password holding a username
+            raise click.ClickException(exc.message) from None
         except ValueError as exc:
             raise click.ClickException(str(exc)) from None
         click.echo("Koperasi demo siap: Koperasi Desa Merah Putih Sukamaju (WITA).")

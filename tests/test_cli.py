@@ -23,6 +23,19 @@ def test_init_creates_the_first_admin_once(app, runner):
         assert db.session.scalar(select(func.count(User.id)).where(User.is_admin)) == 1
 
 
+def test_demo_refuses_a_password_the_policy_refuses_with_a_message(app, runner):
+    from outlet_pos.core.tenancy import Cooperative
+
+    result = runner.invoke(
+        args=["demo", "--no-serve", "--days", "1", "--password", "kasir-2025-desa"]
+    )
+    assert result.exit_code == 1, result.output
+    assert "Error:" in result.output and "Traceback" not in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Cooperative.id))) == 0
+
+
 def test_demo_builds_a_cooperative_whose_books_verify(app, runner, client, login):
     from tests.demo_klinik_checks import check_demo_klinik
     from tests.demo_lokal_checks import check_demo_lokal

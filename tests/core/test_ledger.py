@@ -101,6 +101,36 @@ def test_refuses_another_cooperatives_unit(coop):
     assert counts() == (0, 0)
 
 
+def test_refuses_another_cooperatives_member_on_a_subledger_line(coop):
+    """A member id on a line puts money on that member's account (kredit, savings, loans):
+    another cooperative's member would carry these books' debt."""
+    from outlet_pos.core.parties import Member
+
+    def member(c, number: str) -> int:
+        m = Member(cooperative_id=c.id, member_number=number, nik="3201011205850001",
+                   name="Ani", sex="P", join_date=D)  # fmt: skip
+        db.session.add(m)
+        db.session.flush()
+        return m.id
+
+    other = make_coop("Koperasi Lain")
+    foreign = run_transaction(member, other, "A-1")
+    own = run_transaction(member, coop, "B-1")
+    with pytest.raises(DomainError, match="Anggota tidak dikenal"):
+        run_transaction(
+            post, coop, D, "Uji", [("113200", 1, 0, None, foreign), ("411100", 0, 1)], source="m"
+        )
+    with pytest.raises(DomainError, match="anggota tidak valid"):
+        run_transaction(
+            post, coop, D, "Uji", [("113200", 1, 0, None, "1"), ("411100", 0, 1)], source="m"
+        )
+    assert counts() == (0, 0)
+    run_transaction(
+        post, coop, D, "Uji", [("113200", 1, 0, None, own), ("411100", 0, 1)], source="m"
+    )
+    assert counts() == (1, 2)
+
+
 def test_a_closed_month_refuses_postings_until_reopened(coop):
     user = make_user("bendahara", "bendahara", coop)
     run_transaction(close_month, coop, 2025, 3, user)

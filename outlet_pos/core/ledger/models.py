@@ -184,7 +184,8 @@ class JournalLine(db.Model):
         # Trial balance and ledger pages aggregate by account and date without touching
         # journal_entry; the date is copied here (lines are immutable, so it cannot drift).
         # The index covers the amounts too: summing 1M lines then never reads the table
-        # (0.4 s instead of 2.9 s on SQLite).
+        # (0.4 s instead of 2.9 s on SQLite). The entry id lets the cash flow find and sum
+        # the lines of entries touching cash from the index alone (migration 0032).
         Index(
             "ix_journal_line_coop_account_date",
             "cooperative_id",
@@ -193,6 +194,7 @@ class JournalLine(db.Model):
             "unit_id",
             "debit",
             "credit",
+            "entry_id",
         ),
     )
 

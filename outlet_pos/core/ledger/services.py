@@ -33,6 +33,7 @@ from outlet_pos.core.ledger.models import (
     JournalLine,
     Period,
 )
+from outlet_pos.core.parties import Member
 from outlet_pos.core.tenancy import BusinessUnit, Cooperative
 from outlet_pos.extensions import db
 
@@ -207,6 +208,10 @@ def post(
                 raise ValidationError(f"Akun {code}: {CONTROLLED_ACCOUNTS[code]}")
     year = day.year if day.month >= (start_month or 1) else day.year - 1
     unit_ids = {_unit_key(u) for u in [line.unit for line in parsed] + [unit]} - {None}
+    member_ids = {line.member for line in parsed if line.member is not None}
+    for no, line in enumerate(parsed, start=1):
+        if line.member is not None and (type(line.member) is not int or line.member <= 0):
+            raise ValidationError(f"Baris {no}: anggota tidak valid.")
     # One read after the lock (so on PostgreSQL it sees the year's numbers as they stand once
     # we hold it): the accounts the lines name, the month's lock, the year's last number and
     # how many of the units are this cooperative's.
@@ -216,6 +221,7 @@ def post(
             "coop": coop_id,
             "codes": sorted({ln.account for ln in parsed if isinstance(ln.account, str)}),
             "unit_ids": sorted(unit_ids),
+            "member_ids": sorted(member_ids),
             "y": day.year,
             "m": day.month,
             "year": year,
@@ -224,6 +230,10 @@ def post(
     account_ids = _resolve_accounts(coop_id, parsed, {r.code: r for r in rows if r.id is not None})
     if rows[0].units != len(unit_ids):
         raise ValidationError("Unit usaha tidak dikenal di koperasi ini.")
+    # A member's subledger line must be this cooperative's member: another cooperative's
+    # member id would put their debt or savings into these books.
+    if rows[0].members != len(member_ids):
+        raise ValidationError("Anggota tidak dikenal di koperasi ini.")
     units: dict[int | None, int | None] = {uid: uid for uid in unit_ids}
     units[None] = None
     if rows[0].closed:
@@ -327,6 +337,14 @@ class _Q:
             )
             .scalar_subquery()
             .label("units"),
+            select(func.count())
+            .select_from(Member)
+            .where(
+                Member.cooperative_id == _coop,
+                Member.id.in_(bindparam("member_ids", expanding=True)),
+            )
+            .scalar_subquery()
+            .label("members"),
             Account.id,
             Account.code,
             Account.cooperative_id,

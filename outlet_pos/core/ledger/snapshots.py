@@ -63,8 +63,15 @@ def _line_sums(
 
 
 def _cash_counter_sums(coop_id: int, lo: date, hi: date, cash: list[int], by_unit: bool) -> dict:
-    """credit - debit of non-cash lines in entries that touch a cash account, in the range."""
+    """credit - debit of non-cash lines in entries that touch a cash account, in the range.
+
+    Both halves name their accounts (IN, not NOT IN), so each reads per-account ranges of
+    the covering (cooperative, account, date, ..., entry) index and never the table."""
     if not cash:
+        return {}
+    cash_set = set(cash)
+    others = [a for a in account_ids(coop_id) if a not in cash_set]
+    if not others:
         return {}
     keys = [JournalLine.account_id] + ([JournalLine.unit_id] if by_unit else [])
     in_range = and_(
@@ -75,7 +82,7 @@ def _cash_counter_sums(coop_id: int, lo: date, hi: date, cash: list[int], by_uni
     touching = select(JournalLine.entry_id).where(in_range, JournalLine.account_id.in_(cash))
     rows = db.session.execute(
         select(*keys, func.sum(JournalLine.credit) - func.sum(JournalLine.debit))
-        .where(in_range, JournalLine.entry_id.in_(touching), JournalLine.account_id.not_in(cash))
+        .where(in_range, JournalLine.account_id.in_(others), JournalLine.entry_id.in_(touching))
         .group_by(*keys)
     )
     return {tuple(r[:-1]) if by_unit else r[0]: int(r[-1]) for r in rows}
