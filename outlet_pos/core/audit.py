@@ -147,6 +147,7 @@ ACTION_LABELS = {
     "rx.refund": "Retur obat resep",
     "fish.prices": "Harga ikan hari ini disimpan",
     "fish.purchase": "Pembelian ikan dari nelayan",
+    "fish.purchase.void": "Pembatalan pembelian ikan",
     "livestock.buy": "Ternak dibeli",
     "livestock.sell": "Ternak dijual",
     "livestock.death": "Ternak mati (dihapus dari stok)",

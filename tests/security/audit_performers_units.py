@@ -79,6 +79,24 @@ def _agent_void(c: Context) -> int:
     return manager.id
 
 
+@performs("fish.purchase.void")
+def _fish_void(c: Context) -> int:
+    from outlet_pos.units.lokal import fish
+    from outlet_pos.units.lokal.units import create_local_unit
+
+    manager, kasir = c.user("pengurus"), c.user("kasir")
+    unit = tx(create_local_unit, c.coop, manager, name="TPI Uji", code="tpi-uji", outlet_id=None,
+              template="perikanan", flows=["jual", "beli_anggota"], settings={})  # fmt: skip
+    item = tx(fish.add_fish_item, c.coop, unit, "Tongkol", 30_000, 32_000, manager)
+    tx(fish.set_prices, c.coop, unit, c.coop.today(), {(item.id, "A"): 20_000}, manager)
+    c.shift_of("kasir")
+    purchase = tx(fish.buy_catch, c.coop, unit, kasir, lines=[fish.CatchLine(item.id, "A", "0,2")],
+                  method="tunai", seller_name="Pak Udin")  # fmt: skip
+    c.shift_of("pengurus")
+    tx(fish.void_purchase, c.coop, purchase, manager, "Berat salah ketik")
+    return manager.id
+
+
 @performs("rx.cancel")
 def _rx_cancel(c: Context) -> int:
     from outlet_pos.units.apotek.prescriptions import cancel_prescription

@@ -324,3 +324,114 @@ def test_permissions_and_other_cooperatives_records(app, client, login):
     # Another cooperative's unit is not this cooperative's page.
     resp = client2.get(f"/unit-lokal/{foreign_unit}/ikan/pembelian")
     assert resp.status_code in (302, 404)
+
+
+def _void(w: World, purchase, user, reason="Berat salah ketik"):
+    return run_transaction(fish.void_purchase, w.coop, purchase, user, reason)
+
+
+def test_a_wrong_purchase_into_sukarela_is_voided_by_a_manager_and_nets_to_nothing(ctx):
+    from outlet_pos.core.shu.compute import member_bases
+
+    w = make_world()
+    purchase = buy(w)
+    before = counts()
+    with pytest.raises(DomainError, match="pengelola unit lokal"):
+        _void(w, purchase, w.kasir)  # the buyer who typed it cannot make it vanish
+    with pytest.raises(DomainError, match="minimal 5"):
+        _void(w, purchase, w.pengurus, "x")
+    assert counts() == before
+    voided = _void(w, purchase, w.pengurus)
+    assert voided.void_entry_id and voided.void_reason == "Berat salah ketik"
+    assert voided.voided_by_id == w.pengurus.id
+    # One counter-entry and one withdrawal; nothing edited.
+    assert counts() == (before[0], before[1] + 1, before[2] + 1, before[3] + 1)
+    level = db.session.scalar(select(StockLevel).where(StockLevel.item_id == w.tongkol))
+    assert (level.on_hand, level.value) == (Decimal(0), 0)
+    account = db.session.scalar(
+        select(SavingsAccount).where(
+            SavingsAccount.member_id == w.member_id, SavingsAccount.kind == "sukarela"
+        )
+    )
+    assert account.balance == 0
+    lines = db.session.execute(
+        select(Account.code, JournalLine.debit, JournalLine.credit, JournalLine.member_id)
+        .join(Account, Account.id == JournalLine.account_id)
+        .where(JournalLine.entry_id == voided.void_entry_id)
+    ).all()
+    m = w.member_id
+    assert sorted(lines) == [("114100", 0, 290_108, m), ("211200", 290_108, 0, m)]
+    day = w.coop.today()
+    bases = member_bases(w.coop, date(day.year, 1, 1), date(day.year, 12, 31))
+    assert all(b.by_unit.get(w.unit.id, 0) == 0 for b in bases if b.member_id == w.member_id)
+    with pytest.raises(DomainError, match="sudah dibatalkan"):
+        _void(w, purchase, w.pengurus)
+
+
+def test_a_cash_purchase_void_takes_the_cash_back_into_the_managers_drawer(ctx):
+    w = make_world()
+    purchase = buy(w, "10", method="tunai", grade="B")  # Rp180.000 out of the cashier's drawer
+    with pytest.raises(DomainError, match="buka shift"):
+        _void(w, purchase, w.pengurus)  # cash comes back only into a drawer of one's own
+
+    def open_own():
+        outlet = db.session.scalar(select(Outlet).where(Outlet.cooperative_id == w.coop.id))
+        return shifts.open_shift(w.coop, w.pengurus, outlet, 0).id
+
+    own = run_transaction(open_own)
+    _void(w, purchase, w.pengurus)
+    assert shifts.expected_cash(db.session.get(shifts.Shift, own)) == 180_000
+    assert shifts.expected_cash(db.session.get(shifts.Shift, w.shift_id)) == 820_000
+    entry = db.session.get(JournalEntry, purchase.void_entry_id)
+    assert entry.reverses_id == purchase.entry_id and entry.shift_id == own
+
+
+def test_a_purchase_whose_fish_was_sold_cannot_be_voided_and_nothing_is_written(ctx):
+    from outlet_pos.core.sales.checkout import CartLine, PaymentIn, checkout
+
+    w = make_world()
+    purchase = buy(w, "10", method="sukarela")
+
+    run_transaction(  # 4 of the 10 kg sold on at the counter
+        checkout, db.session.get(shifts.Shift, w.shift_id), [CartLine(w.tongkol, qty="4")],
+        [PaymentIn("tunai", 200_000)], user=w.kasir,
+    )  # fmt: skip
+    before = counts()
+    with pytest.raises(DomainError, match="tidak lagi ada di stok"):
+        _void(w, purchase, w.pengurus)
+    assert counts() == before
+    assert db.session.get(FishPurchase, purchase.id).void_entry_id is None
+
+
+def test_the_void_button_is_the_managers_and_answers_on_the_page(app, client, login):
+    coop_id, unit_id, item_id, member_id, boss, kasir = _web(app, "pengurus-batal", "pengurus")
+    with app.app_context():
+        w_coop = db.session.get(Cooperative, coop_id)
+        from outlet_pos.core.access import User
+
+        kasir_user = db.session.scalar(select(User).where(User.username == kasir))
+        purchase = run_transaction(
+            fish.buy_catch, w_coop, db.session.get(BusinessUnit, unit_id), kasir_user,
+            lines=[fish.CatchLine(item_id, "A", "2")], method="sukarela", member_id=member_id,
+        )  # fmt: skip
+        pid = purchase.id
+    login(client, kasir)
+    with client.session_transaction() as s:
+        s["coop_id"] = coop_id
+    assert "Batalkan pembelian" not in client.get(f"/unit-lokal/ikan/pembelian/{pid}").text
+    refused = client.post(f"/unit-lokal/ikan/pembelian/{pid}/batal", data={"reason": "salah"})
+    assert refused.status_code == 403
+    manager = app.test_client()
+    login(manager, boss)
+    with manager.session_transaction() as s:
+        s["coop_id"] = coop_id
+    assert "Batalkan pembelian" in manager.get(f"/unit-lokal/ikan/pembelian/{pid}").text
+    short = manager.post(f"/unit-lokal/ikan/pembelian/{pid}/batal", data={"reason": ""})
+    assert short.status_code == 400
+    done = manager.post(f"/unit-lokal/ikan/pembelian/{pid}/batal",
+                        data={"reason": "Salah pilih anggota"}, follow_redirects=True)  # fmt: skip
+    page = done.get_data(as_text=True)
+    assert done.status_code == 200 and "dibatalkan" in page and "Salah pilih anggota" in page
+    assert "Batalkan pembelian" not in page
+    with app.app_context():
+        assert db.session.get(FishPurchase, pid).void_entry_id is not None

@@ -20,6 +20,7 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from outlet_pos.core.audit import record
+from outlet_pos.core.db import utcnow
 from outlet_pos.core.errors import DomainError, ValidationError
 from outlet_pos.core.inventory.catalog import UnitSpec, save_item
 from outlet_pos.core.inventory.models import Item
@@ -31,6 +32,7 @@ from outlet_pos.core.sales import shifts
 from outlet_pos.core.sales.sequences import next_value
 from outlet_pos.core.tenancy import BusinessUnit, Cooperative
 from outlet_pos.extensions import db
+from outlet_pos.money import format_rupiah
 from outlet_pos.units.lokal.fish_common import (
     INVENTORY,
     MAX_PRICE,
@@ -340,3 +342,112 @@ def purchases_of(coop: Cooperative, unit: BusinessUnit, limit: int = 200) -> lis
             .limit(limit)
         )
     )
+
+
+def void_purchase(coop: Cooperative, purchase: FishPurchase, user, reason: str) -> FishPurchase:
+    """Void a wrong purchase by its counter-entry (flush only): the fish leaves stock at the
+    value it came in at and the money comes back the way it went out.
+
+    Only a manager (local.manage) may: the buyer who typed it must not make money vanish.
+    Refused when the fish is no longer all in stock (sold or counted away: the correction is
+    then a stock count, not a void), when the member's sukarela no longer holds the amount,
+    or, for a cash purchase, without an open shift of the manager's own to take the cash
+    back into. A refusal writes nothing."""
+    from outlet_pos.core.inventory.models import Location, StockMove
+    from outlet_pos.core.inventory.services import issue
+    from outlet_pos.core.ledger.models import JournalEntry
+    from outlet_pos.core.ledger.services import is_reversed
+    from outlet_pos.core.sales.common import lock_row
+
+    reason = (reason or "").strip()
+    if len(reason) < 5:
+        raise ValidationError("Tuliskan alasan pembatalan (minimal 5 karakter).", field="reason")
+    if len(reason) > 300:
+        raise ValidationError("Alasan maksimal 300 karakter.", field="reason")
+    if user is None or not user.can("local.manage", coop):
+        raise DomainError("Hanya pengelola unit lokal yang boleh membatalkan pembelian ikan.")
+    if purchase.cooperative_id != coop.id:
+        raise ValidationError("Pembelian ikan tidak ditemukan.")
+    purchase = lock_row(FishPurchase, purchase.id)
+    if purchase.void_entry_id is not None:
+        raise DomainError(f"{purchase.number} sudah dibatalkan.")
+    entry = db.session.get(JournalEntry, purchase.entry_id)
+    if entry is None or is_reversed(entry) is not None:
+        raise DomainError("Jurnal pembelian ini sudah dibalik.")
+    day = coop.today()
+    shift = counter_shift(coop, user) if purchase.method == "tunai" else None
+
+    # 1. The fish out of the shelf it came into, at the value it came in at.
+    moves = {
+        m.item_id: m
+        for m in db.session.scalars(
+            select(StockMove).where(
+                StockMove.cooperative_id == coop.id,
+                StockMove.source == f"fish:{purchase.number}",
+            )
+        )
+    }
+    credits: list[LineInput] = []
+    for ln in purchase.lines:
+        move = moves.get(ln.item_id)
+        if move is None:
+            raise DomainError("Catatan stok pembelian ini tidak ditemukan.")
+        try:
+            chunks = issue(
+                db.session.get(Location, move.location_id), ln.item, ln.weight, day=day,
+                source=f"fish-void:{purchase.number}", kind="purchase_return",
+                total_cost=ln.amount,
+            )  # fmt: skip
+        except DomainError:
+            raise DomainError(
+                f"{ln.item.name} dari pembelian ini tidak lagi ada di stok (sudah terjual atau "
+                "dihitung ulang); koreksi lewat stok opname.",
+                field="reason",
+            ) from None
+        cost = sum(c.cost for c in chunks)
+        memo = f"Batal {ln.item.name} {ln.grade} {fmt_qty(ln.weight)} kg"
+        if cost:
+            credits.append(LineInput(INVENTORY, 0, cost, purchase.unit_id,
+                                     purchase.member_id, memo))  # fmt: skip
+        if cost != ln.amount:  # the core kept a sound level: the gap is a stock difference
+            gap = ln.amount - cost
+            credits.append(LineInput("617100", 0, gap, purchase.unit_id) if gap > 0
+                           else LineInput("617100", -gap, 0, purchase.unit_id))  # fmt: skip
+
+    # 2. The money back the way it went out: into the drawer, or out of the member's sukarela.
+    memo = f"Batal {purchase.number} beli ikan dari {purchase.seller_name}: {reason}"[:500]
+    if purchase.method == "tunai":
+        counter = post(coop, day, memo, [(shifts.CASH_ACCOUNT, purchase.amount, 0), *credits],
+                       source=SOURCE, source_ref=purchase.number, unit=purchase.unit_id,
+                       user=user, reverses=entry, shift=shift)  # fmt: skip
+        counter_id = counter.id
+    else:
+        from outlet_pos.units.simpan_pinjam import savings
+        from outlet_pos.units.simpan_pinjam.models import SavingsTxn
+
+        paid = db.session.get(SavingsTxn, purchase.savings_txn_id)
+        if paid is None:
+            raise DomainError("Setoran simpanan pembelian ini tidak ditemukan.")
+        move = savings.Move(paid.account, -purchase.amount, "tarik",
+                            memo=f"Batal hasil ikan {purchase.number}")  # fmt: skip
+        try:
+            txn = savings.apply_moves(coop, day, memo, [move], credits, user=user,
+                                      source=SOURCE)[0]  # fmt: skip
+        except DomainError as exc:
+            raise DomainError(
+                f"Simpanan sukarela anggota tidak cukup untuk menarik kembali "
+                f"{format_rupiah(purchase.amount)} ({exc.message})",
+                field="reason",
+            ) from None
+        # The savings service posts the counter-entry; it is tied to the purchase by
+        # void_entry_id (source "stock" entries are never reversed by hand).
+        counter_id = txn.entry_id
+    purchase.void_entry_id = counter_id
+    purchase.voided_by_id = user.id
+    purchase.voided_at = utcnow()
+    purchase.void_reason = reason
+    db.session.flush()
+    record("fish.purchase.void", user=user, cooperative=coop, target=purchase.number,
+           detail={"amount": purchase.amount, "method": purchase.method,
+                   "reason": reason})  # fmt: skip
+    return purchase

@@ -40,6 +40,10 @@ class CatchForm(FlaskForm):
     idempotency_key = HiddenField(default=lambda: uuid.uuid4().hex)
 
 
+class FishVoidForm(FlaskForm):
+    reason = StringField("Alasan pembatalan", validators=[wajib(), panjang(300)])
+
+
 class FishItemForm(FlaskForm):
     name = StringField("Nama ikan", validators=[wajib("Nama ikan wajib diisi."), panjang(120)])
     price_member = RupiahField("Harga jual anggota/kg", validators=[wajib("Isi harga jual.")])

@@ -97,14 +97,21 @@ class FishPurchase(db.Model):
     idempotency_key: Mapped[str | None] = mapped_column(String(64))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # a wrong purchase is voided by its counter-entry (never edited): fish out, money back
+    void_entry_id: Mapped[int | None] = mapped_column(ForeignKey("journal_entry.id"))
+    voided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    voided_at: Mapped[datetime | None] = mapped_column()
+    void_reason: Mapped[str | None] = mapped_column(String(300))
 
     lines: Mapped[list[FishPurchaseLine]] = relationship(
         back_populates="purchase", order_by="FishPurchaseLine.id"
     )
     member = relationship("Member")
     unit = relationship("BusinessUnit")
-    entry = relationship("JournalEntry")
-    created_by = relationship("User")
+    entry = relationship("JournalEntry", foreign_keys=[entry_id])
+    created_by = relationship("User", foreign_keys=[created_by_id])
+    voided_by = relationship("User", foreign_keys=[voided_by_id])
+    void_entry = relationship("JournalEntry", foreign_keys=[void_entry_id])
 
     @property
     def method_label(self) -> str:

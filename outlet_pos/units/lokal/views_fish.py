@@ -24,7 +24,7 @@ from outlet_pos.shell.actions import act
 from outlet_pos.units.lokal import bp, fish
 from outlet_pos.units.lokal.fish_common import local_unit
 from outlet_pos.units.lokal.fish_documents import SlipData, SlipLine, render_purchase_slip
-from outlet_pos.units.lokal.fish_forms import CatchForm, FishItemForm, PricesForm
+from outlet_pos.units.lokal.fish_forms import CatchForm, FishItemForm, FishVoidForm, PricesForm
 from outlet_pos.units.lokal.fish_models import GRADES, FishPurchase
 
 OPERATE = "local.operate"
@@ -228,8 +228,28 @@ def _choices(coop, unit, form: CatchForm) -> None:
 def fish_purchase(fish_purchase_id: int):
     purchase = get_scoped_or_404(FishPurchase, fish_purchase_id)
     return render_template(
-        "lokal/fish_purchase.html", p=purchase, fmt_qty=fmt_qty, home=home_of(purchase.unit)
-    )
+        "lokal/fish_purchase.html", p=purchase, fmt_qty=fmt_qty, home=home_of(purchase.unit),
+        void_form=FishVoidForm(), can_void=user().can("local.manage"),
+    )  # fmt: skip
+
+
+@bp.route("/ikan/pembelian/<int:fish_purchase_id>/batal", methods=["POST"])
+@requires("local.manage")
+def fish_purchase_void(fish_purchase_id: int):
+    """Void a wrong purchase: fish out of stock, money back into the drawer or out of the
+    member's sukarela, by a counter-entry (the purchase itself is never edited)."""
+    coop = require_cooperative()
+    purchase = get_scoped_or_404(FishPurchase, fish_purchase_id)
+    back = url_for("lokal.fish_purchase", fish_purchase_id=purchase.id)
+    form = FishVoidForm()
+    if not form.validate_on_submit():
+        flash("Tulis alasan pembatalan (minimal 5 karakter).", "error")
+        return redirect(back), 400
+    def done(p: FishPurchase) -> str:
+        where = "ke laci kasir" if p.method == "tunai" else "dari simpanan sukarela anggota"
+        return f"{p.number} dibatalkan: ikan keluar dari stok, {format_rupiah(p.amount)} {where}."
+
+    return act(back, fish.void_purchase, coop, purchase, user(), form.reason.data, done=done)
 
 
 @bp.route("/ikan/pembelian/<int:fish_purchase_id>/nota.pdf")
