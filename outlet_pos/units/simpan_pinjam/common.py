@@ -7,9 +7,11 @@ import json
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
+from sqlalchemy import inspect as sa_inspect
+from sqlalchemy.exc import NoInspectionAvailable
 
-from outlet_pos.core.db import lock_for_update
+from outlet_pos.core.db import Prepared, lock_for_update, pk
 from outlet_pos.core.errors import DomainError, ValidationError
 from outlet_pos.core.sales.models import Shift
 from outlet_pos.core.tenancy import BusinessUnit, Cooperative
@@ -22,18 +24,45 @@ MAX_AMOUNT = 10**12
 VIAS = {"tunai": "Tunai di kasir", "transfer": "Transfer bank"}
 
 
-def simpin_unit(coop: Cooperative) -> int | None:
-    """The savings-and-loans business unit, the dimension its journal lines carry."""
-    return db.session.scalar(
-        select(BusinessUnit.id)
-        .where(
-            BusinessUnit.cooperative_id == coop.id,
-            BusinessUnit.kind == "simpan_pinjam",
-            BusinessUnit.active.is_(True),
-        )
-        .order_by(BusinessUnit.id)
-        .limit(1)
+_UNIT = Prepared(
+    select(BusinessUnit.id)
+    .where(
+        BusinessUnit.cooperative_id == bindparam("coop"),
+        BusinessUnit.kind == "simpan_pinjam",
+        BusinessUnit.active.is_(True),
     )
+    .order_by(BusinessUnit.id)
+    .limit(1)
+)
+
+
+def simpin_unit(coop: Cooperative) -> int | None:
+    """The savings-and-loans business unit, the dimension its journal lines carry. Read with
+    a prebuilt statement: every deposit and repayment asks (after the flush the ORM's
+    autoflush would have done, so a unit added in this transaction is seen)."""
+    return _UNIT.scalar(autoflushed(), {"coop": pk(coop)})
+
+
+def autoflushed():
+    """The session's connection, after the flush an ORM query would make first: a prebuilt
+    (``Prepared``) statement skips autoflush, and must not read around pending changes."""
+    if db.session.autoflush:
+        db.session.flush()
+    return db.session.connection()
+
+
+def ident(obj) -> int | None:
+    """The id of a user, shift or other row without reloading it after a commit (``pk``),
+    for None too; a proxy (flask-login's ``current_user``) answers through its ``id``."""
+    if obj is None:
+        return None
+    if isinstance(obj, int):
+        return obj
+    try:
+        identity = sa_inspect(obj).identity
+    except NoInspectionAvailable:
+        return obj.id
+    return identity[0] if identity else obj.id
 
 
 def policy(coop: Cooperative) -> dict:
@@ -93,7 +122,7 @@ def counter_side(
         ).scalar_one()
         if locked.status != "open" or locked.cooperative_id != coop.id:
             raise DomainError("Shift ini sudah ditutup.")
-        if user is not None and locked.user_id != user.id:
+        if user is not None and locked.user_id != ident(user):
             raise DomainError("Shift ini milik kasir lain.")
         return CASH, locked
     if via == "transfer":

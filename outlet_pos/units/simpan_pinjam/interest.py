@@ -11,21 +11,21 @@ from fractions import Fraction
 from sqlalchemy import select
 
 from outlet_pos.core.audit import record
+from outlet_pos.core.db import pk
 from outlet_pos.core.errors import DomainError
 from outlet_pos.core.ledger.services import LineInput
 from outlet_pos.core.parties import Member
 from outlet_pos.core.tenancy import Cooperative
 from outlet_pos.extensions import db
 from outlet_pos.money import round_half_up
-from outlet_pos.units.simpan_pinjam.common import (
-    simpin_unit,
-)
+from outlet_pos.units.simpan_pinjam.common import ident, simpin_unit
 from outlet_pos.units.simpan_pinjam.models import (
     InterestRun,
     SavingsAccount,
     SavingsTxn,
 )
 from outlet_pos.units.simpan_pinjam.savings import (
+    CHUNK,
     Move,
     account_for,
     apply_moves,
@@ -60,6 +60,12 @@ def interest_basis(account: SavingsAccount, first: date, last: date, basis: str)
         .order_by(SavingsTxn.day, SavingsTxn.id)
     ):
         by_day[day] = balance
+    return _basis(opening, by_day, first, last, basis)
+
+
+def _basis(opening: int, by_day: dict[date, int], first: date, last: date, basis: str) -> Fraction:
+    """The month's end-of-day balances (the last transaction of a day sets it, a day without
+    one keeps the day before's), lowest or averaged."""
     balances = []
     current = opening
     day = first
@@ -72,6 +78,48 @@ def interest_basis(account: SavingsAccount, first: date, last: date, basis: str)
     return Fraction(min(balances))
 
 
+_TXN = SavingsTxn.__table__
+_ACC = SavingsAccount.__table__
+EARNING_KINDS = ("sukarela", "berjangka")
+
+
+def _month_history(
+    coop: Cooperative, first: date, last: date
+) -> tuple[dict[int, int], dict[int, dict[date, int]]]:
+    """For every interest-earning account of the cooperative at once (two statements, not two
+    per account): the balance the month opened with, and each day's last running balance."""
+    coop_id = pk(coop)
+    opening_of = (
+        select(_TXN.c.balance_after)
+        .where(_TXN.c.account_id == _ACC.c.id, _TXN.c.day < first)
+        .order_by(_TXN.c.day.desc(), _TXN.c.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    openings = {
+        account_id: int(balance or 0)
+        for account_id, balance in db.session.execute(
+            select(_ACC.c.id, opening_of).where(
+                _ACC.c.cooperative_id == coop_id, _ACC.c.kind.in_(EARNING_KINDS)
+            )
+        )
+    }
+    by_account: dict[int, dict[date, int]] = {}
+    for account_id, day, balance in db.session.execute(
+        select(_TXN.c.account_id, _TXN.c.day, _TXN.c.balance_after)
+        .select_from(_TXN.join(_ACC, _ACC.c.id == _TXN.c.account_id))
+        .where(
+            _ACC.c.cooperative_id == coop_id,
+            _ACC.c.kind.in_(EARNING_KINDS),
+            _TXN.c.day >= first,
+            _TXN.c.day <= last,
+        )
+        .order_by(_TXN.c.account_id, _TXN.c.day, _TXN.c.id)
+    ):
+        by_account.setdefault(account_id, {})[day] = balance
+    return openings, by_account
+
+
 def interest_preview(coop: Cooperative, year: int, month: int) -> list[dict]:
     """Per member: the interest each account earned in the month and the tax withheld."""
     first, last = _month_bounds(year, month)
@@ -80,10 +128,11 @@ def interest_preview(coop: Cooperative, year: int, month: int) -> list[dict]:
         select(SavingsAccount)
         .where(
             SavingsAccount.cooperative_id == coop.id,
-            SavingsAccount.kind.in_(("sukarela", "berjangka")),
+            SavingsAccount.kind.in_(EARNING_KINDS),
         )
         .order_by(SavingsAccount.member_id, SavingsAccount.id)
-    )
+    ).all()
+    openings, history = _month_history(coop, first, last)
     per_member: dict[int, dict] = {}
     for account in accounts:
         # Sukarela pays the product's current rate; a berjangka placement keeps its own.
@@ -91,13 +140,14 @@ def interest_preview(coop: Cooperative, year: int, month: int) -> list[dict]:
         rate = Fraction(account.annual_rate if account.kind == "berjangka" else product.annual_rate)
         if rate == 0:
             continue
+        opening, by_day = openings.get(account.id, 0), history.get(account.id, {})
         if account.kind == "berjangka":
             # Earned for whole months held: opened before the month, not closed within it.
             if account.opened_on >= first or (account.closed_on and account.closed_on <= last):
                 continue
-            base = interest_basis(account, first, last, "terendah")
+            base = _basis(opening, by_day, first, last, "terendah")
         else:
-            base = interest_basis(account, first, last, product.interest_basis)
+            base = _basis(opening, by_day, first, last, product.interest_basis)
         interest = round_half_up(base * rate / 1200)
         if interest <= 0:
             continue
@@ -113,6 +163,24 @@ def interest_preview(coop: Cooperative, year: int, month: int) -> list[dict]:
             else 0
         )
     return list(per_member.values())
+
+
+def _sukarela_accounts(coop: Cooperative, member_ids: list[int]) -> dict[int, SavingsAccount]:
+    """Each member's sukarela account, as ``account_for`` finds it, for many members in a few
+    statements; a member without one is missing from the answer (``account_for`` opens it)."""
+    found: dict[int, SavingsAccount] = {}
+    for start in range(0, len(member_ids), CHUNK):
+        for account in db.session.scalars(
+            select(SavingsAccount)
+            .where(
+                SavingsAccount.cooperative_id == pk(coop),
+                SavingsAccount.member_id.in_(member_ids[start : start + CHUNK]),
+                SavingsAccount.kind == "sukarela",
+            )
+            .order_by(SavingsAccount.id)
+        ):
+            found.setdefault(account.member_id, account)
+    return found
 
 
 def credit_interest(coop: Cooperative, year: int, month: int, user) -> InterestRun:
@@ -131,16 +199,16 @@ def credit_interest(coop: Cooperative, year: int, month: int, user) -> InterestR
     ):
         raise DomainError(f"Bunga simpanan {month:02d}/{year} sudah dibukukan.")
     rows = interest_preview(coop, year, month)
-    run = InterestRun(
-        cooperative_id=coop.id, year=year, month=month, user_id=user.id if user else None
-    )
+    run = InterestRun(cooperative_id=coop.id, year=year, month=month, user_id=ident(user))
     db.session.add(run)
     if rows:
         moves: list[Move] = []
         total = tax_total = 0
+        targets = _sukarela_accounts(coop, [row["member_id"] for row in rows])
         for row in rows:
-            member = db.session.get(Member, row["member_id"])
-            target = account_for(coop, member, "sukarela")
+            target = targets.get(row["member_id"])
+            if target is None:
+                target = account_for(coop, db.session.get(Member, row["member_id"]), "sukarela")
             for account, interest in row["accounts"]:
                 moves.append(
                     Move(target, interest, "bunga", f"Bunga {account.number} {month:02d}/{year}")
@@ -161,7 +229,13 @@ def credit_interest(coop: Cooperative, year: int, month: int, user) -> InterestR
             )
         entry_moves = _net_moves(moves)
         txns = apply_moves(
-            coop, last, f"Bunga simpanan {month:02d}/{year}", entry_moves, other, user=user
+            coop,
+            last,
+            f"Bunga simpanan {month:02d}/{year}",
+            entry_moves,
+            other,
+            user=user,
+            unit=unit,
         )
         run.entry_id = txns[0].entry_id
         # The per-account detail (interest and tax as separate lines in the passbook).
@@ -182,10 +256,11 @@ def _net_moves(moves: list[Move]) -> list[Move]:
     """One move per account, so the entry has one line per member account."""
     net: dict[int, Move] = {}
     for move in moves:
-        if move.account.id in net:
-            net[move.account.id].amount += move.amount
+        account_id = pk(move.account)
+        if account_id in net:
+            net[account_id].amount += move.amount
         else:
-            net[move.account.id] = Move(move.account, move.amount, "bunga", move.memo)
+            net[account_id] = Move(move.account, move.amount, "bunga", move.memo)
     return [m for m in net.values() if m.amount]
 
 
@@ -193,8 +268,11 @@ def _split_txns(txns: list[SavingsTxn], moves: list[Move]) -> None:
     """Replace each netted interest transaction by its parts (interest per source account,
     then the tax), keeping running balances exact, so a passbook shows both."""
     by_account = {t.account_id: t for t in txns}
+    parts_of: dict[int, list[Move]] = {}
+    for move in moves:  # grouped once: a scan of all moves per account is quadratic
+        parts_of.setdefault(pk(move.account), []).append(move)
     for account_id, txn in by_account.items():
-        parts = [m for m in moves if m.account.id == account_id]
+        parts = parts_of.get(account_id, [])
         if len(parts) <= 1:
             continue
         balance = txn.balance_after - txn.amount

@@ -15,7 +15,7 @@ from fractions import Fraction
 from sqlalchemy import func, select
 
 from outlet_pos.core.audit import record
-from outlet_pos.core.db import lock_for_update
+from outlet_pos.core.db import lock_for_update, pk
 from outlet_pos.core.errors import DomainError, ValidationError
 from outlet_pos.core.ledger.models import TYPE_BY_DIGIT
 from outlet_pos.core.ledger.services import LineInput, balances, post
@@ -154,7 +154,8 @@ def apply(
 
 
 def lock_loan(loan: Loan | int) -> Loan:
-    ident = loan if isinstance(loan, int) else loan.id
+    # pk(): the id from the identity map, not a reload of a loan expired by a commit.
+    ident = pk(loan)
     return db.session.execute(
         lock_for_update(select(Loan).where(Loan.id == ident)).execution_options(
             populate_existing=True

@@ -7,8 +7,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from fractions import Fraction
 
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import select
 
+from outlet_pos.core.db import pk
 from outlet_pos.core.errors import DomainError, ValidationError
 from outlet_pos.core.ledger.services import LineInput, post
 from outlet_pos.core.parties import Member
@@ -16,7 +18,12 @@ from outlet_pos.core.sales.models import Shift
 from outlet_pos.core.tenancy import Cooperative
 from outlet_pos.extensions import db
 from outlet_pos.money import format_rupiah, round_half_up
-from outlet_pos.units.simpan_pinjam.common import check_amount, counter_side, simpin_unit
+from outlet_pos.units.simpan_pinjam.common import (
+    check_amount,
+    counter_side,
+    ident,
+    simpin_unit,
+)
 from outlet_pos.units.simpan_pinjam.loans import (
     INTEREST_INCOME,
     PENALTY_INCOME,
@@ -104,7 +111,11 @@ def amount_due(loan: Loan, day: date) -> dict:
     """What the member owes today: penalties, interest and principal of due installments,
     and the early-payoff figure (all principal, no future interest)."""
     product = db.session.get(LoanProduct, loan.product_id)
-    insts = open_installments(loan)
+    return _amount_due(loan, day, product, open_installments(loan))
+
+
+def _amount_due(loan: Loan, day: date, product: LoanProduct, insts: list[LoanInstallment]) -> dict:
+    """``amount_due`` over installments and product already in hand (repay has both)."""
     due = [i for i in insts if i.due_date <= day]
     penalty = sum(penalty_due(i, day, product) for i in due)
     interest = sum(i.interest_due for i in due)
@@ -121,8 +132,33 @@ def amount_due(loan: Loan, day: date) -> dict:
     }
 
 
-def _payment_lines(coop: Cooperative, loan: Loan, alloc: Allocation) -> list[LineInput]:
-    unit = simpin_unit(coop)
+def _fresh(model, key: int):
+    """The row from the identity map when it is loaded and current, else None."""
+    obj = db.session.identity_map.get(sa_inspect(model).identity_key_from_primary_key((key,)))
+    if obj is None:
+        return None
+    state = sa_inspect(obj)
+    return None if state.expired or state.expired_attributes else obj
+
+
+def _product_and_member(loan: Loan) -> tuple[LoanProduct, Member]:
+    """The loan's product and member: one read for both when either is missing or was
+    expired by a commit (two ``Session.get`` calls would make two)."""
+    product = _fresh(LoanProduct, loan.product_id)
+    member = _fresh(Member, loan.member_id)
+    if product is None or member is None:
+        db.session.execute(
+            select(LoanProduct, Member)
+            .select_from(LoanProduct)
+            .join(Member, Member.id == loan.member_id)
+            .where(LoanProduct.id == loan.product_id)
+        ).all()
+    return db.session.get(LoanProduct, loan.product_id), db.session.get(Member, loan.member_id)
+
+
+def _payment_lines(
+    coop: Cooperative, loan: Loan, alloc: Allocation, unit: int | None
+) -> list[LineInput]:
     lines = []
     if alloc.principal:
         lines.append(LineInput(RECEIVABLE, 0, alloc.principal, unit, loan.member_id, loan.number))
@@ -138,7 +174,7 @@ def _existing_payment(coop: Cooperative, key: str | None) -> LoanPayment | None:
         return None
     return db.session.scalar(
         select(LoanPayment).where(
-            LoanPayment.cooperative_id == coop.id, LoanPayment.idempotency_key == key
+            LoanPayment.cooperative_id == pk(coop), LoanPayment.idempotency_key == key
         )
     )
 
@@ -168,10 +204,10 @@ def repay(
         raise DomainError(f"Pinjaman {loan.number} sudah lunas.")
     if loan.status != "aktif":
         raise DomainError(f"Pinjaman {loan.number} tidak sedang berjalan.")
-    product = db.session.get(LoanProduct, loan.product_id)
+    product, member = _product_and_member(loan)
     insts = open_installments(loan)
     if payoff:
-        quote = amount_due(loan, day)["payoff"]
+        quote = _amount_due(loan, day, product, insts)["payoff"]
         if amount is None:
             amount = quote
         if amount != quote:
@@ -186,8 +222,8 @@ def repay(
     else:
         check_amount(amount)
         alloc = allocate(insts, amount, day, product)
-    lines = _payment_lines(coop, loan, alloc)
-    member = db.session.get(Member, loan.member_id)
+    unit = simpin_unit(coop)
+    lines = _payment_lines(coop, loan, alloc, unit)
     memo = f"{'Pelunasan' if payoff else 'Angsuran'} pinjaman {loan.number} {member.name}"
     if via == "sukarela":
         from outlet_pos.units.simpan_pinjam import savings
@@ -201,11 +237,12 @@ def repay(
             lines,
             user=user,
             source="loan",
+            unit=unit,
         )
         entry_id, shift = txns[0].entry_id, None
     else:
         counter, shift = counter_side(coop, via, shift, user)
-        lines.append(LineInput(counter, amount, 0, simpin_unit(coop), None))
+        lines.append(LineInput(counter, amount, 0, unit, None))
         entry_id = post(
             coop,
             day,
@@ -213,8 +250,8 @@ def repay(
             lines,
             source="loan",
             source_ref=loan.number,
-            unit=simpin_unit(coop),
-            user=user,
+            unit=unit,
+            user=ident(user),
             shift=shift,
         ).id
     for inst, pen, intr, prin in alloc.parts:
@@ -240,8 +277,8 @@ def repay(
         source=via,
         payoff=payoff,
         entry_id=entry_id,
-        shift_id=shift.id if shift else None,
-        user_id=user.id if user else None,
+        shift_id=ident(shift),
+        user_id=ident(user),
         idempotency_key=idempotency_key,
     )
     db.session.add(payment)

@@ -11,10 +11,12 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import inspect as sa_inspect
+from sqlalchemy.exc import NoResultFound
 
 from outlet_pos.core.audit import record
-from outlet_pos.core.db import lock_for_update
+from outlet_pos.core.db import Prepared, lock_for_update, pk
 from outlet_pos.core.errors import DomainError, ValidationError
 from outlet_pos.core.ledger.services import LineInput, post
 from outlet_pos.core.parties import Member
@@ -23,8 +25,10 @@ from outlet_pos.core.tenancy import Cooperative
 from outlet_pos.extensions import db
 from outlet_pos.money import format_rupiah
 from outlet_pos.units.simpan_pinjam.common import (
+    autoflushed,
     check_amount,
     counter_side,
+    ident,
     simpin_unit,
 )
 from outlet_pos.units.simpan_pinjam.models import (
@@ -176,9 +180,36 @@ def member_accounts(coop: Cooperative, member: Member) -> list[SavingsAccount]:
 def _lock(account: SavingsAccount) -> SavingsAccount:
     return db.session.execute(
         lock_for_update(
-            select(SavingsAccount).where(SavingsAccount.id == account.id)
+            select(SavingsAccount).where(SavingsAccount.id == pk(account))
         ).execution_options(populate_existing=True)
     ).scalar_one()
+
+
+# Accounts locked or read per statement: an IN list of this many ids stays far below every
+# driver's parameter limit (SQLite's is 32766, old builds 999) while the interest run over
+# thousands of members still takes a handful of statements instead of one per member.
+CHUNK = 500
+
+
+def _lock_accounts(ids: list[int]) -> dict[int, SavingsAccount]:
+    """Lock the accounts (ascending ids, so two writers never wait on each other in a cycle)
+    and reload them: one statement per ``CHUNK`` accounts rather than one per account."""
+    if len(ids) == 1:
+        return {ids[0]: _lock(ids[0])}
+    locked: dict[int, SavingsAccount] = {}
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start : start + CHUNK]
+        rows = db.session.scalars(
+            lock_for_update(
+                select(SavingsAccount)
+                .where(SavingsAccount.id.in_(chunk))
+                .order_by(SavingsAccount.id)
+            ).execution_options(populate_existing=True)
+        )
+        locked.update((a.id, a) for a in rows)
+        if len(locked) != start + len(chunk):
+            raise NoResultFound("Rekening simpanan tidak ditemukan.")
+    return locked
 
 
 def _existing(coop: Cooperative, key: str | None) -> SavingsTxn | None:
@@ -186,7 +217,7 @@ def _existing(coop: Cooperative, key: str | None) -> SavingsTxn | None:
         return None
     return db.session.scalar(
         select(SavingsTxn).where(
-            SavingsTxn.cooperative_id == coop.id, SavingsTxn.idempotency_key == key
+            SavingsTxn.cooperative_id == pk(coop), SavingsTxn.idempotency_key == key
         )
     )
 
@@ -202,6 +233,51 @@ class Move:
     period: str | None = None
 
 
+_TXN = SavingsTxn.__table__
+_ACC = SavingsAccount.__table__
+_UNSET = object()
+
+
+class _Q:
+    """Prebuilt statements for the counter's hot path (``Prepared``: compiled once per
+    dialect, run straight on the DBAPI cursor); ``autoflushed`` gives them the connection."""
+
+    _day = bindparam("day")
+    # Per account: the running balance at the end of ``day`` and the lowest one after it,
+    # both read through the (account_id, day, id) index, for any number of accounts at once.
+    balances = Prepared(
+        select(
+            _ACC.c.id,
+            select(_TXN.c.balance_after)
+            .where(_TXN.c.account_id == _ACC.c.id, _TXN.c.day <= _day)
+            .order_by(_TXN.c.day.desc(), _TXN.c.id.desc())
+            .limit(1)
+            .scalar_subquery()
+            .label("base"),
+            select(func.min(_TXN.c.balance_after))
+            .where(_TXN.c.account_id == _ACC.c.id, _TXN.c.day > _day)
+            .scalar_subquery()
+            .label("later"),
+        ).where(_ACC.c.id.in_(bindparam("ids", expanding=True)))
+    )
+    # A back-dated move shifts the running balances after its day (one executemany).
+    shift_later = (
+        update(_TXN)
+        .where(_TXN.c.account_id == bindparam("acct"), _TXN.c.day > bindparam("after"))
+        .values(balance_after=_TXN.c.balance_after + bindparam("shift_by"))
+    )
+
+
+def _balances_on(ids: list[int], day: date) -> dict[int, tuple[int, int | None]]:
+    """``_balance_on`` for many accounts: one statement per ``CHUNK`` accounts."""
+    conn = autoflushed()
+    out: dict[int, tuple[int, int | None]] = {}
+    for start in range(0, len(ids), CHUNK):
+        for row in _Q.balances.rows(conn, {"ids": ids[start : start + CHUNK], "day": day}):
+            out[row.id] = (int(row.base or 0), None if row.later is None else int(row.later))
+    return out
+
+
 def apply_moves(
     coop: Cooperative,
     day: date,
@@ -213,18 +289,24 @@ def apply_moves(
     shift: Shift | None = None,
     idempotency_key: str | None = None,
     source: str = "savings",
+    unit=_UNSET,
 ) -> list[SavingsTxn]:
     """Post one entry that moves several savings accounts and the given other lines, and
     record a transaction per account. Accounts are locked in id order (no deadlocks), balances
-    re-read after the lock, and none may go below zero."""
-    unit = simpin_unit(coop)
-    locked = {
-        a.id: _lock(a)
-        for a in sorted({m.account.id: m.account for m in moves}.values(), key=lambda a: a.id)
-    }
+    re-read after the lock, and none may go below zero.
+
+    ``unit`` is the simpan pinjam unit when the caller has already looked it up. Locks and
+    balance reads are batched (a few statements for the whole month's interest run, not a
+    handful per member) and everything is written in one flush at the end."""
+    if unit is _UNSET:
+        unit = simpin_unit(coop)
+    ids = sorted({pk(m.account) for m in moves})
+    locked = _lock_accounts(ids) if ids else {}
+    # Read once after the locks: nothing else writes these accounts' history until commit.
+    balances = _balances_on(ids, day) if ids else {}
     lines = list(other_lines)
     for move in moves:
-        account = locked[move.account.id]
+        account = locked[pk(move.account)]
         if account.status != "aktif":
             raise DomainError(f"Rekening {account.number} sudah ditutup.")
         if account.balance + move.amount < 0:
@@ -232,7 +314,7 @@ def apply_moves(
                 f"Saldo {account.number} hanya {format_rupiah(account.balance)}; tidak cukup "
                 f"untuk {format_rupiah(-move.amount)}."
             )
-        base, later_min = _balance_on(account.id, day)
+        base, later_min = balances[account.id]
         if base + move.amount < 0 or (later_min is not None and later_min + move.amount < 0):
             raise DomainError(
                 f"Saldo {account.number} pada {day:%d-%m-%Y} hanya {format_rupiah(base)}; "
@@ -241,34 +323,37 @@ def apply_moves(
         code = SAVINGS_ACCOUNTS[account.kind]
         debit, credit = (0, move.amount) if move.amount > 0 else (-move.amount, 0)
         lines.append(LineInput(code, debit, credit, unit, account.member_id, account.number))
+    user_id = ident(user)
     entry = post(
         coop,
         day,
         memo,
         lines,
         source=source,
-        source_ref=moves[0].account.number if moves else "",
+        source_ref=locked[pk(moves[0].account)].number if moves else "",
         unit=unit,
-        user=user,
+        user=user_id,
         shift=shift,
     )
+    shift_id = ident(shift)
     txns = []
+    later_shifts = []
+    # The running balance at the end of ``day`` per account, as each new transaction (dated
+    # ``day``, the newest of that day) leaves it for the next move of the same account.
+    running = {account_id: base for account_id, (base, _) in balances.items()}
     for move in moves:
-        account = locked[move.account.id]
+        account = locked[pk(move.account)]
         account.balance += move.amount
         # Opened on first use, which may be back-dated (a member's joining day, a late book).
         account.opened_on = min(account.opened_on, day)
         # A back-dated transaction (a collector's book entered late, interest dated at month
         # end) goes into the history at its date: later running balances shift with it.
-        base, _ = _balance_on(account.id, day)
-        db.session.execute(
-            update(SavingsTxn)
-            .where(SavingsTxn.account_id == account.id, SavingsTxn.day > day)
-            .values(balance_after=SavingsTxn.balance_after + move.amount)
-            .execution_options(synchronize_session=False)
-        )
+        if balances[account.id][1] is not None:
+            later_shifts.append({"acct": account.id, "after": day, "shift_by": move.amount})
+        base = running[account.id]
+        running[account.id] = base + move.amount
         txn = SavingsTxn(
-            cooperative_id=coop.id,
+            cooperative_id=pk(coop),
             account_id=account.id,
             day=day,
             kind=move.kind,
@@ -276,31 +361,22 @@ def apply_moves(
             balance_after=base + move.amount,
             memo=(move.memo or memo)[:200],
             entry_id=entry.id,
-            shift_id=shift.id if shift else None,
-            user_id=user.id if user else None,
+            shift_id=shift_id,
+            user_id=user_id,
             period=move.period,
             idempotency_key=idempotency_key if not txns else None,
         )
-        db.session.add(txn)
         txns.append(txn)
+    if later_shifts:
+        db.session.connection().execute(_Q.shift_later, later_shifts)
+    db.session.add_all(txns)
     db.session.flush()
     return txns
 
 
 def _balance_on(account_id: int, day: date) -> tuple[int, int | None]:
     """The running balance at the end of ``day`` and the lowest one after it (None if none)."""
-    base = db.session.scalar(
-        select(SavingsTxn.balance_after)
-        .where(SavingsTxn.account_id == account_id, SavingsTxn.day <= day)
-        .order_by(SavingsTxn.day.desc(), SavingsTxn.id.desc())
-        .limit(1)
-    )
-    later = db.session.scalar(
-        select(func.min(SavingsTxn.balance_after)).where(
-            SavingsTxn.account_id == account_id, SavingsTxn.day > day
-        )
-    )
-    return int(base or 0), None if later is None else int(later)
+    return _balances_on([account_id], day)[account_id]
 
 
 def _require_active_member(coop: Cooperative, member_id: int) -> Member:
@@ -310,6 +386,25 @@ def _require_active_member(coop: Cooperative, member_id: int) -> Member:
     if member.status != "aktif":
         raise DomainError(f"{member.name} bukan anggota aktif lagi.")
     return member
+
+
+def _refresh_with_member(account: SavingsAccount) -> None:
+    """Reload an account expired by an earlier commit together with its member, in one read
+    instead of two (the service reads both before anything else). A loaded account is left
+    as it is, exactly as before: nothing is read that the plain attribute access would not."""
+    state = sa_inspect(account)
+    if state.persistent and "member_id" in state.unloaded:
+        db.session.execute(
+            select(SavingsAccount, Member)
+            .join(Member, Member.id == SavingsAccount.member_id)
+            .where(SavingsAccount.id == pk(account))
+        ).all()
+
+
+def _account_member(coop: Cooperative, account: SavingsAccount) -> Member:
+    """The account's member, who must be active (one read for both when they are stale)."""
+    _refresh_with_member(account)
+    return _require_active_member(coop, account.member_id)
 
 
 def deposit(
@@ -330,7 +425,7 @@ def deposit(
         return done
     check_amount(amount)
     day = day or coop.today()
-    member = _require_active_member(coop, account.member_id)
+    member = _account_member(coop, account)
     if account.kind == "pokok":
         due = coop.simpanan_pokok_amount - account.balance
         if due <= 0:
@@ -344,15 +439,17 @@ def deposit(
     counter, shift = counter_side(coop, via, shift, user)
     label = SAVINGS_KINDS[account.kind]
     text = memo or f"Setoran {label.lower()} {member.member_number} {member.name}"
+    unit = simpin_unit(coop)
     txns = apply_moves(
         coop,
         day,
         text[:500],
         [Move(account, amount, "setor", period=period)],
-        [LineInput(counter, amount, 0, simpin_unit(coop), None)],
+        [LineInput(counter, amount, 0, unit, None)],
         user=user,
         shift=shift,
         idempotency_key=idempotency_key,
+        unit=unit,
     )
     return txns[0]
 
@@ -388,6 +485,7 @@ def withdraw(
         return done
     check_amount(amount)
     day = day or coop.today()
+    _refresh_with_member(account)
     member = db.session.get(Member, account.member_id)
     if account.kind in ("pokok", "wajib"):
         if member.status == "aktif":
@@ -404,15 +502,17 @@ def withdraw(
     counter, shift = counter_side(coop, via, shift, user)
     _drawer_has(shift, amount)
     text = memo or f"Penarikan {SAVINGS_KINDS[account.kind].lower()} {member.member_number}"
+    unit = simpin_unit(coop)
     return apply_moves(
         coop,
         day,
         text[:500],
         [Move(account, -amount, "tarik")],
-        [LineInput(counter, 0, amount, simpin_unit(coop), None)],
+        [LineInput(counter, 0, amount, unit, None)],
         user=user,
         shift=shift,
         idempotency_key=idempotency_key,
+        unit=unit,
     )[0]
 
 

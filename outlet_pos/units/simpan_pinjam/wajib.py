@@ -8,6 +8,7 @@ from datetime import date
 
 from sqlalchemy import select
 
+from outlet_pos.core.db import pk
 from outlet_pos.core.errors import DomainError, ValidationError
 from outlet_pos.core.ledger.services import LineInput
 from outlet_pos.core.parties import Member
@@ -24,6 +25,7 @@ from outlet_pos.units.simpan_pinjam.models import (
     SavingsTxn,
 )
 from outlet_pos.units.simpan_pinjam.savings import (
+    CHUNK,
     Move,
     _require_active_member,
     account_for,
@@ -79,6 +81,29 @@ def wajib_status(coop: Cooperative, as_of: date | None = None) -> list[WajibStat
     return rows
 
 
+def _load_members_and_wajib(coop: Cooperative, member_ids: list) -> dict[int, SavingsAccount]:
+    """Read a collector's whole list up front, a few statements instead of two per member:
+    the members go into the session (the checks below then find them without a query) and
+    each one's wajib account is handed back; one still without an account is opened by
+    ``account_for`` as before."""
+    ids = sorted({i for i in member_ids if type(i) is int})
+    found: dict[int, SavingsAccount] = {}
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start : start + CHUNK]
+        db.session.scalars(select(Member).where(Member.id.in_(chunk))).all()
+        for account in db.session.scalars(
+            select(SavingsAccount)
+            .where(
+                SavingsAccount.cooperative_id == pk(coop),
+                SavingsAccount.member_id.in_(chunk),
+                SavingsAccount.kind == "wajib",
+            )
+            .order_by(SavingsAccount.id)
+        ):
+            found.setdefault(account.member_id, account)
+    return found
+
+
 def pay_wajib(
     coop: Cooperative,
     payments: list[tuple[int, int]],
@@ -96,13 +121,14 @@ def pay_wajib(
     if amount_each <= 0:
         raise DomainError("Besar simpanan wajib belum diatur di AD/ART koperasi.")
     day = day or coop.today()
+    accounts = _load_members_and_wajib(coop, [member_id for member_id, _ in payments])
     moves = []
     total = 0
     for member_id, months in payments:
         if type(months) is not int or not 1 <= months <= 120:
             raise ValidationError("Jumlah bulan 1–120.", field="months")
         member = _require_active_member(coop, member_id)
-        account = account_for(coop, member, "wajib")
+        account = accounts.get(member.id) or account_for(coop, member, "wajib")
         moves.append(
             Move(
                 account,
@@ -114,12 +140,14 @@ def pay_wajib(
         )
         total += months * amount_each
     counter, shift = counter_side(coop, via, shift, user)
+    unit = simpin_unit(coop)
     return apply_moves(
         coop,
         day,
         f"Setoran simpanan wajib {len(moves)} anggota",
         moves,
-        [LineInput(counter, total, 0, simpin_unit(coop), None)],
+        [LineInput(counter, total, 0, unit, None)],
         user=user,
         shift=shift,
+        unit=unit,
     )
