@@ -258,6 +258,20 @@ def take_all(base_url: str) -> list[str]:
             s.shot("logistik-parcel.png")
             s.page.goto("/unit-lokal/")
             s.shot("lokal-units.png")
+            # A fish purchase as the manager sees it: the slip, and the void of a wrong one.
+            units = s.page.locator("main a[href^='/unit-lokal/']").evaluate_all(
+                "links => links.map(a => a.getAttribute('href'))"
+            )
+            for href in units:
+                s.page.goto(href)
+                buying = s.page.locator("main a[href$='/ikan/pembelian']")
+                if buying.count():
+                    buying.first.click()
+                    break
+            s.page.wait_for_load_state("load")
+            s.page.locator("main table a[href*='/ikan/pembelian/']").first.click()
+            s.page.wait_for_load_state("load")
+            s.shot("lokal-fish-purchase.png")
             problems += s.problems
             s.close()
 

@@ -5,11 +5,21 @@ of the user's role are exactly the counter's."""
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import select
 
-from outlet_pos.api.common import QTY_OUT, QTY_PATTERN, in_coop, qty_text, require_shift
+from outlet_pos.api.common import (
+    PAGE_PROPERTIES,
+    PAGING,
+    QTY_OUT,
+    QTY_PATTERN,
+    in_coop,
+    page,
+    qty_text,
+    require_shift,
+)
 from outlet_pos.api.schema import (
     MAX_MONEY,
     amount,
@@ -22,11 +32,11 @@ from outlet_pos.api.schema import (
     string,
     text,
 )
-from outlet_pos.api.spec import Operation, endpoint
+from outlet_pos.api.spec import Operation, Param, endpoint
 from outlet_pos.core.ledger.models import JournalEntry
 from outlet_pos.core.parties import Member
 from outlet_pos.core.sales.checkout import MAX_LINES, CartLine, PaymentIn, checkout
-from outlet_pos.core.sales.models import PAYMENT_METHODS, Payment, SaleLine
+from outlet_pos.core.sales.models import PAYMENT_METHODS, Payment, Sale, SaleLine
 from outlet_pos.extensions import db
 from outlet_pos.workspaces.kasir.services import EXTRA_FIELDS, MAX_PAYMENTS
 
@@ -243,3 +253,52 @@ def create_sale(call):
         extra={k: v.strip() for k, v in (body.get("extra") or {}).items() if v.strip()},
     )
     return sale_payload(sale), 201
+
+
+SALE_LIST = component(
+    "SaleList",
+    obj(
+        {"sales": array(SALE_OUT), **PAGE_PROPERTIES},
+        ["sales", "limit", "offset", "next_offset"],
+    ),
+)
+
+
+@endpoint(
+    "/sales",
+    Operation(
+        "GET",
+        "Cari penjualan",
+        "Penjualan",
+        {200: ("Penjualan yang cocok, terbaru dulu, lengkap dengan baris dan pembayaran.",
+               SALE_LIST)},  # fmt: skip
+        description=(
+            "Untuk mencetak ulang struk atau memastikan penjualan sudah tersimpan setelah "
+            "jaringan putus: cari dengan number (nomor struk) atau public_id, atau semua "
+            "penjualan satu tanggal usaha (date). Tanpa penyaring: penjualan hari ini. Retur "
+            "tidak ikut (statusnya terlihat pada penjualan asal)."
+        ),
+        scope="sales:read",
+        permission="pos.sell",
+        params=(
+            Param("number", text(40, 1), "Nomor struk, persis."),
+            Param("public_id", string(format="uuid"), "public_id dari jawaban POST /sales."),
+            Param("date", {"type": "string", "format": "date"}, "Tanggal usaha, TTTT-BB-HH."),
+            *PAGING,
+        ),
+    ),
+)
+def list_sales(call):
+    coop, args = call.caller.coop, call.args
+    stmt = select(Sale).where(Sale.cooperative_id == coop.id, Sale.kind == "sale")
+    if args["number"]:
+        stmt = stmt.where(Sale.number == args["number"])
+    if args["public_id"]:
+        stmt = stmt.where(Sale.public_id == args["public_id"].lower())
+    if args["date"] or not (args["number"] or args["public_id"]):
+        day = date.fromisoformat(args["date"]) if args["date"] else coop.today()
+        stmt = stmt.where(Sale.date == day)
+    wanted = args["offset"] + args["limit"] + 1
+    found = db.session.scalars(stmt.order_by(Sale.id.desc()).limit(wanted)).all()
+    rows, paging = page(list(found), args)
+    return {"sales": [sale_payload(s) for s in rows], **paging}

@@ -43,6 +43,7 @@ SCOPES: dict[str, Scope] = {
     "catalog:read": Scope("Baca katalog barang", ("catalog.view",)),
     "members:read": Scope("Baca data anggota dan saldo simpanan", ("member.view",)),
     "sales:write": Scope("Kirim penjualan", ("pos.sell",)),
+    "sales:read": Scope("Baca struk penjualan (cetak ulang, cek terkirim)", ("pos.sell",)),
     "savings:write": Scope("Kirim setoran simpanan", ("savings.transact",)),
     "loans:write": Scope("Kirim angsuran pinjaman", ("loan.pay",)),
     "reports:read": Scope(

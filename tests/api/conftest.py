@@ -169,6 +169,7 @@ ALL_SCOPES = (
     "catalog:read",
     "members:read",
     "sales:write",
+    "sales:read",
     "savings:write",
     "loans:write",
     "reports:read",

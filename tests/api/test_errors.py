@@ -168,7 +168,9 @@ def test_unknown_paths_and_wrong_methods_answer_json(api, issue, world):
     assert resp.status_code == 405 and resp.headers["Allow"] == "GET, HEAD"
     assert api.call("OPTIONS", "/sales", secret).status_code == 405
     resp = api.call("PUT", "/sales", secret, json={})
-    assert resp.status_code == 405 and resp.headers["Allow"] == "POST"
+    assert resp.status_code == 405 and resp.headers["Allow"] == "GET, HEAD, POST"
+    resp = api.call("DELETE", "/me", secret)
+    assert resp.status_code == 405 and "DELETE" not in resp.headers["Allow"]
 
 
 def test_a_post_with_a_session_cookie_but_no_token_is_401_even_with_csrf_on(app, world, login):

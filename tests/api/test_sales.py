@@ -218,3 +218,40 @@ def test_the_daily_sales_report_shows_the_days_sale(app, api, issue, world):
     assert tunai["net"] == 338_000  # Rp400.000 tendered less Rp62.000 change
     today = api.get("/reports/daily-sales", manager).get_json()
     assert today["date"] == sale["date"]
+
+
+def test_a_sale_is_found_again_by_number_public_id_or_day(app, api, issue, world):
+    """A phone that lost the network after sending checks the sale landed, and reprints it."""
+    secret = issue(world.cashier_id, ["catalog:read", "sales:write", "sales:read"])
+    karton = _karton(api, secret, world.items["minyak"])
+    sent = api.post("/sales", secret, _sale(world, karton), key="find-1").get_json()
+    by_number = api.get(f"/sales?number={sent['number']}", secret)
+    assert by_number.status_code == 200
+    assert by_number.get_json()["sales"] == [sent]
+    by_id = api.get(f"/sales?public_id={sent['public_id'].upper()}", secret).get_json()
+    assert [s["number"] for s in by_id["sales"]] == [sent["number"]]
+    today = api.get("/sales", secret).get_json()
+    assert [s["number"] for s in today["sales"]] == [sent["number"]]
+    assert api.get("/sales?date=2020-01-01", secret).get_json()["sales"] == []
+    assert api.get("/sales?number=GR01-00000000-9999", secret).get_json()["sales"] == []
+    bad = api.get("/sales?public_id=bukan-uuid", secret)
+    assert bad.status_code == 400 and bad.get_json()["field"] == "public_id"
+    # Reading needs its own scope: a sending-only device cannot list the day's sales.
+    sender = issue(world.cashier_id, ["sales:write"])
+    refused = api.get("/sales", sender)
+    assert refused.status_code == 403 and refused.get_json()["code"] == "insufficient_scope"
+
+
+def test_another_cooperatives_sales_are_not_found(app, api, issue, world):
+    secret = issue(world.cashier_id, ["catalog:read", "sales:write", "sales:read"])
+    karton = _karton(api, secret, world.items["minyak"])
+    sent = api.post("/sales", secret, _sale(world, karton), key="find-2").get_json()
+    from outlet_pos.core.tenancy import Cooperative
+    from tests.api.conftest import quick_user
+
+    with app.app_context():
+        neighbour = quick_user("kasir-tetangga", "kasir",
+                               db.session.get(Cooperative, world.other_coop_id)).id  # fmt: skip
+    other = issue(neighbour, ["sales:read"], coop_id=world.other_coop_id)
+    assert api.get(f"/sales?number={sent['number']}", other).get_json()["sales"] == []
+    assert api.get(f"/sales?public_id={sent['public_id']}", other).get_json()["sales"] == []
