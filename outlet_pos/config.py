@@ -56,6 +56,7 @@ def from_environment() -> dict:
         "REMEMBER_COOKIE_SECURE": secure,
         "PERMANENT_SESSION_LIFETIME": 12 * 3600,
         "WTF_CSRF_TIME_LIMIT": 12 * 3600,
+        "API_RATE_LIMIT": os.environ.get("OUTLET_POS_API_RATE_LIMIT", "300 per minute"),
         "RATELIMIT_STORAGE_URI": os.environ.get("OUTLET_POS_RATELIMIT_STORAGE", "memory://"),
         "RATELIMIT_HEADERS_ENABLED": False,
         "BABEL_DEFAULT_LOCALE": "id",

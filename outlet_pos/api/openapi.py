@@ -39,6 +39,8 @@ ERRORS = {
     413: "Badan permintaan lebih dari 256 KB.",
     415: "Badan permintaan bukan application/json.",
     422: "Ditolak aturan usaha (stok, shift, pembayaran, saldo...); tidak ada yang tersimpan.",
+    429: "Terlalu banyak permintaan dari token (atau alamat) ini dalam satu menit; ulangi "
+    "sebentar lagi (POST dengan Idempotency-Key yang sama).",
 }
 DESCRIPTION = """API JSON koperasi: katalog, anggota, penjualan, simpanan, angsuran, laporan.
 
@@ -116,6 +118,7 @@ def _operation(name: str, rule: str, op: Operation) -> tuple[str, dict]:
         codes += [413, 415]
     if op.business_rules:
         codes.append(422)
+    codes.append(429)  # every operation is rate limited per token (api/__init__.py)
     for code in sorted(codes):
         responses[str(code)] = _json(ERRORS[code], error)
     if 401 in codes:

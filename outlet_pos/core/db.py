@@ -94,6 +94,7 @@ def read_only():
 
 
 _IMMEDIATE = "outlet_pos_immediate"
+_KEPT_ACROSS_THE_READ = frozenset({"user_account", "membership", "cooperative"})
 
 
 def _end_deferred_read() -> None:
@@ -123,6 +124,13 @@ def _end_deferred_read() -> None:
             sess.commit()
         finally:
             sess.expire_on_commit = expire
+    # Whatever else the view loaded is read again under the action's lock: only who is
+    # signed in and the cooperative (what every request loads first, and no action trusts
+    # for a balance or a status) stay as read (found by review: a purchase order's status,
+    # a prescription's dispensed quantity were read before the lock).
+    for obj in list(sess.identity_map.values()):
+        if getattr(obj, "__tablename__", None) not in _KEPT_ACROSS_THE_READ:
+            sess.expire(obj)
 
 
 def _retryable(exc: DBAPIError) -> bool:

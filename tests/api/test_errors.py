@@ -195,6 +195,37 @@ def test_a_post_with_a_session_cookie_but_no_token_is_401_even_with_csrf_on(app,
             db.engine.dispose()
 
 
+def test_each_token_is_rate_limited_on_its_own_and_the_429_is_json(app, api, issue, world):
+    """A phone stuck in a retry loop slows only itself: the other devices behind the same
+    router keep their own allowance (DESIGN §4.3)."""
+    from outlet_pos import create_app
+
+    limited = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "t",
+            "RATELIMIT_ENABLED": True,
+            "API_RATE_LIMIT": "3 per minute",
+            "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+        }
+    )
+    busy, calm = issue(world.cashier_id, ["catalog:read"]), issue(world.manager_id, ["reports:read"])
+    try:
+        client = limited.test_client()
+
+        def me(secret: str):
+            return client.get("/api/v1/me", headers={"Authorization": f"Bearer {secret}"})
+
+        assert [me(busy).status_code for _ in range(3)] == [200, 200, 200]
+        refused = me(busy)
+        api.conforms("GET", "/api/v1/me", refused)
+        assert refused.status_code == 429 and refused.get_json()["code"] == "too_many_requests"
+        assert me(calm).status_code == 200  # another token, the same address
+    finally:
+        with limited.app_context():
+            db.engine.dispose()
+
+
 def test_a_chunked_body_without_a_length_is_read_and_measured(app, api, issue, world):
     import io
 

@@ -300,3 +300,22 @@ def test_bulk_wajib_collection_reads_the_list_at_once_and_books_each_member(ctx)
     with pytest.raises(DomainError, match="bukan anggota aktif"):
         people[3].status = "keluar"
         run_transaction(wajib.pay_wajib, coop, payments, w.kasir, via="transfer")
+
+
+def test_two_withdrawals_of_one_account_in_one_entry_must_both_fit(ctx):
+    """The balance check counts every move of an account in the entry together (found by
+    review: each withdrawal was checked against the same starting balance)."""
+    w = build_world(joined_days_ago=10)
+    acc = run_transaction(savings.account_for, w.coop, w.member, "sukarela")
+    run_transaction(savings.deposit, w.coop, acc, 50_000, w.kasir, via="transfer")
+    moves = [savings.Move(acc, -30_000, "tarik"), savings.Move(acc, -30_000, "tarik")]
+    with pytest.raises(DomainError, match="tidak cukup"):
+        run_transaction(savings.apply_moves, w.coop, w.coop.today(), "Dua tarikan", moves,
+                        [("112100", 0, 60_000)], user=w.kasir)  # fmt: skip
+    db.session.refresh(acc)
+    assert acc.balance == 50_000
+    fits = [savings.Move(acc, -20_000, "tarik"), savings.Move(acc, -30_000, "tarik")]
+    run_transaction(savings.apply_moves, w.coop, w.coop.today(), "Dua tarikan", fits,
+                    [("112100", 0, 50_000)], user=w.kasir)  # fmt: skip
+    db.session.refresh(acc)
+    assert acc.balance == 0

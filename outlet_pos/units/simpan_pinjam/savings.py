@@ -305,17 +305,21 @@ def apply_moves(
     # Read once after the locks: nothing else writes these accounts' history until commit.
     balances = _balances_on(ids, day) if ids else {}
     lines = list(other_lines)
+    # Moves of one account in this entry count together: two withdrawals must both fit.
+    moved: dict[int, int] = {}
     for move in moves:
         account = locked[pk(move.account)]
         if account.status != "aktif":
             raise DomainError(f"Rekening {account.number} sudah ditutup.")
-        if account.balance + move.amount < 0:
+        before = moved.get(account.id, 0)
+        moved[account.id] = after = before + move.amount
+        if account.balance + after < 0:
             raise DomainError(
-                f"Saldo {account.number} hanya {format_rupiah(account.balance)}; tidak cukup "
-                f"untuk {format_rupiah(-move.amount)}."
+                f"Saldo {account.number} hanya {format_rupiah(account.balance + before)}; "
+                f"tidak cukup untuk {format_rupiah(-move.amount)}."
             )
         base, later_min = balances[account.id]
-        if base + move.amount < 0 or (later_min is not None and later_min + move.amount < 0):
+        if base + after < 0 or (later_min is not None and later_min + after < 0):
             raise DomainError(
                 f"Saldo {account.number} pada {day:%d-%m-%Y} hanya {format_rupiah(base)}; "
                 f"tidak cukup untuk {format_rupiah(-move.amount)}."
