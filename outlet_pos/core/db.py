@@ -12,8 +12,10 @@ whole business transaction is retried on SQLSTATE 40001 (serialization) and 40P0
 from __future__ import annotations
 
 import contextvars
+import os
 import random
 import time
+import uuid
 from collections import namedtuple
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import contextmanager
@@ -35,6 +37,20 @@ RETRYABLE_SQLSTATES = {"40001", "40P01"}
 _read_only: contextvars.ContextVar[bool] = contextvars.ContextVar(
     "outlet_pos_read_only", default=False
 )
+
+
+def time_ordered_uuid() -> str:
+    """A public id that sorts by creation time (UUID version 7, RFC 9562): 48 bits of Unix
+    milliseconds, then 74 random bits. Rows are looked up by it (sync, the API) through a
+    unique index; a random uuid4 lands each insert on a random leaf page of that index, so
+    every sale dirtied two cold pages more than raw sqlite3 writing the same rows, which the
+    commit then has to write and fsync. Time-ordered ids append to the index's right edge."""
+    value = (time.time_ns() // 1_000_000 & 0xFFFF_FFFF_FFFF) << 80 | int.from_bytes(
+        os.urandom(10), "big"
+    )
+    value = value & ~(0xF << 76) | 0x7 << 76  # version 7
+    value = value & ~(0x3 << 62) | 0x2 << 62  # RFC 4122 variant
+    return str(uuid.UUID(int=value))
 
 
 def utcnow() -> datetime:

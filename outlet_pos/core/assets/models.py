@@ -3,7 +3,6 @@ line per asset (so each asset's accumulated depreciation is the sum of its lines
 
 from __future__ import annotations
 
-import uuid
 from datetime import date, datetime
 
 from sqlalchemy import (
@@ -17,7 +16,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from outlet_pos.core.db import utcnow
+from outlet_pos.core.db import time_ordered_uuid, utcnow
 from outlet_pos.extensions import db
 
 STATUSES = {"active": "Aktif", "disposed": "Dilepas"}
@@ -37,7 +36,7 @@ class FixedAsset(db.Model):
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    public_id: Mapped[str] = mapped_column(String(36), default=lambda: str(uuid.uuid4()))
+    public_id: Mapped[str] = mapped_column(String(36), default=time_ordered_uuid)
     cooperative_id: Mapped[int] = mapped_column(ForeignKey("cooperative.id"), index=True)
     code: Mapped[str] = mapped_column(String(30))
     name: Mapped[str] = mapped_column(String(200))

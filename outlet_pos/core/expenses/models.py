@@ -3,7 +3,6 @@ templates of recurring expenses (rent, salaries) posted once a month."""
 
 from __future__ import annotations
 
-import uuid
 from datetime import date, datetime
 
 from sqlalchemy import (
@@ -19,7 +18,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from outlet_pos.core.db import utcnow
+from outlet_pos.core.db import time_ordered_uuid, utcnow
 from outlet_pos.extensions import db
 
 KINDS = {"expense": "Pengeluaran", "income": "Pendapatan lain"}
@@ -74,7 +73,7 @@ class Expense(db.Model):
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    public_id: Mapped[str] = mapped_column(String(36), default=lambda: str(uuid.uuid4()))
+    public_id: Mapped[str] = mapped_column(String(36), default=time_ordered_uuid)
     cooperative_id: Mapped[int] = mapped_column(ForeignKey("cooperative.id"))
     number: Mapped[str] = mapped_column(String(20))
     kind: Mapped[str] = mapped_column(String(10))

@@ -6,7 +6,6 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import date, datetime
 
 from sqlalchemy import (
@@ -23,7 +22,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
-from outlet_pos.core.db import utcnow
+from outlet_pos.core.db import time_ordered_uuid, utcnow
 from outlet_pos.core.errors import ImmutableRecord
 from outlet_pos.extensions import db
 
@@ -138,7 +137,7 @@ class JournalEntry(db.Model):
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    public_id: Mapped[str] = mapped_column(String(36), default=lambda: str(uuid.uuid4()))
+    public_id: Mapped[str] = mapped_column(String(36), default=time_ordered_uuid)
     cooperative_id: Mapped[int] = mapped_column(ForeignKey("cooperative.id"))
     year: Mapped[int] = mapped_column(Integer)
     seq: Mapped[int] = mapped_column(Integer)

@@ -8,7 +8,6 @@ commits: the caller's business action commits once (``run_transaction``).
 from __future__ import annotations
 
 import hashlib
-import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -17,7 +16,7 @@ from sqlalchemy import and_, bindparam, func, insert, literal_column, select, up
 from sqlalchemy import inspect as sa_inspect
 
 from outlet_pos.core.audit import record
-from outlet_pos.core.db import Prepared, attach_written, lock_for_update, utcnow
+from outlet_pos.core.db import Prepared, attach_written, lock_for_update, time_ordered_uuid, utcnow
 from outlet_pos.core.errors import (
     DomainError,
     NotFound,
@@ -248,7 +247,7 @@ def post(
     prev = prev or GENESIS_HASH
     digest = entry_hash(number, day, line_keys, prev)
     values = {
-        "public_id": str(uuid.uuid4()),
+        "public_id": time_ordered_uuid(),
         "cooperative_id": coop_id,
         "year": year,
         "seq": seq,

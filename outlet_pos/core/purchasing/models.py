@@ -3,7 +3,6 @@ payments and purchase returns."""
 
 from __future__ import annotations
 
-import uuid
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -20,7 +19,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from outlet_pos.core.db import utcnow
+from outlet_pos.core.db import time_ordered_uuid, utcnow
 from outlet_pos.extensions import db
 
 QTY = Numeric(18, 3)
@@ -92,7 +91,7 @@ class GoodsReceipt(db.Model):
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    public_id: Mapped[str] = mapped_column(String(36), default=lambda: str(uuid.uuid4()))
+    public_id: Mapped[str] = mapped_column(String(36), default=time_ordered_uuid)
     cooperative_id: Mapped[int] = mapped_column(ForeignKey("cooperative.id"), index=True)
     supplier_id: Mapped[int] = mapped_column(ForeignKey("supplier.id"))
     outlet_id: Mapped[int] = mapped_column(ForeignKey("outlet.id"))

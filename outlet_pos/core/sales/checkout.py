@@ -16,7 +16,6 @@ handed out.
 
 from __future__ import annotations
 
-import uuid
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -31,7 +30,7 @@ from sqlalchemy.exc import NoResultFound
 
 from outlet_pos.core.access import User
 from outlet_pos.core.audit import record
-from outlet_pos.core.db import Prepared, attach_written, pk, utcnow
+from outlet_pos.core.db import Prepared, attach_written, pk, time_ordered_uuid, utcnow
 from outlet_pos.core.errors import DomainError, NotFound, PermissionDenied, ValidationError
 from outlet_pos.core.inventory.catalog import _SHELVES, default_location
 from outlet_pos.core.inventory.models import Item, ItemUnit
@@ -541,7 +540,7 @@ def checkout(
 
     # 6. The sale, its lines and payments: one INSERT each (executemany for the rows).
     values = {
-        "public_id": str(uuid.uuid4()),
+        "public_id": time_ordered_uuid(),
         "cooperative_id": coop_id,
         "outlet_id": outlet_id,
         "shift_id": shift_id,

@@ -4,7 +4,6 @@ and payments, and gapless document sequences."""
 from __future__ import annotations
 
 import json
-import uuid
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -23,7 +22,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from outlet_pos.core.db import utcnow
+from outlet_pos.core.db import time_ordered_uuid, utcnow
 from outlet_pos.extensions import db
 
 QTY = Numeric(18, 3)
@@ -105,7 +104,7 @@ class Sale(db.Model):
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    public_id: Mapped[str] = mapped_column(String(36), default=lambda: str(uuid.uuid4()))
+    public_id: Mapped[str] = mapped_column(String(36), default=time_ordered_uuid)
     cooperative_id: Mapped[int] = mapped_column(ForeignKey("cooperative.id"))
     outlet_id: Mapped[int] = mapped_column(ForeignKey("outlet.id"))
     shift_id: Mapped[int | None] = mapped_column(ForeignKey("shift.id"), index=True)

@@ -12,7 +12,6 @@ A bill is never edited: a void posts the counter-entry and keeps the number (gap
 from __future__ import annotations
 
 import json
-import uuid
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -30,7 +29,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from outlet_pos.core.db import utcnow
+from outlet_pos.core.db import time_ordered_uuid, utcnow
 from outlet_pos.extensions import db
 
 QTY = Numeric(18, 3)
@@ -72,7 +71,7 @@ class Visit(db.Model):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     cooperative_id: Mapped[int] = mapped_column(ForeignKey("cooperative.id"), index=True)
-    public_id: Mapped[str] = mapped_column(String(36), default=lambda: str(uuid.uuid4()))
+    public_id: Mapped[str] = mapped_column(String(36), default=time_ordered_uuid)
     patient_id: Mapped[int] = mapped_column(ForeignKey("patient.id"), index=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("business_unit.id"))
     business_date: Mapped[date] = mapped_column(Date)

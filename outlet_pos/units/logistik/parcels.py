@@ -15,7 +15,6 @@ commission, COD) lives in ``money.py``; intake hands the new parcel to
 from __future__ import annotations
 
 import importlib
-import uuid
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal, InvalidOperation
@@ -23,6 +22,7 @@ from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal, InvalidOperation
 from sqlalchemy import select
 
 from outlet_pos.core.audit import record
+from outlet_pos.core.db import time_ordered_uuid
 from outlet_pos.core.errors import DomainError, NotFound, ValidationError
 from outlet_pos.core.parties import Member
 from outlet_pos.core.sales.common import lock_row
@@ -261,7 +261,7 @@ def intake(coop: Cooperative, user, shift, values: dict) -> Parcel:
     number = f"{NUMBER_PREFIX}-{day.year}-{next_value(coop.id, 'PARCEL', str(day.year)):06d}"
     length, width, height = info["dims"]
     parcel = Parcel(
-        cooperative_id=coop.id, public_id=str(uuid.uuid4()), number=number, kind=kind,
+        cooperative_id=coop.id, public_id=time_ordered_uuid(), number=number, kind=kind,
         unit_id=unit.id if unit else None, courier_id=info["courier"].id,
         tariff_id=q.tariff.id if q else None, service=info["service"], business_date=day,
         sender_name=sender, sender_phone=_text(values, "sender_phone", "Telepon pengirim", 20),
