@@ -209,7 +209,8 @@ def test_each_token_is_rate_limited_on_its_own_and_the_429_is_json(app, api, iss
             "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
         }
     )
-    busy, calm = issue(world.cashier_id, ["catalog:read"]), issue(world.manager_id, ["reports:read"])
+    busy = issue(world.cashier_id, ["catalog:read"])
+    calm = issue(world.manager_id, ["reports:read"])
     try:
         client = limited.test_client()
 

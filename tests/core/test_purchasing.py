@@ -491,3 +491,30 @@ def test_another_cooperatives_supplier_is_refused(s):
     assert counts() == before
     assert db.session.scalar(select(func.count(Item.id))) == 4
     assert db.session.scalar(select(func.count(JournalLine.id))) == 0
+
+
+def test_an_order_cancelled_after_the_page_loaded_it_is_not_received_against(s):
+    """The order's status is read again under the lock (found by review: a page holds the
+    order it loaded, and another desk may cancel it meanwhile)."""
+    from sqlalchemy import update
+
+    units = {u.name: u for u in s.minyak.units}
+    order = run_transaction(
+        create_order, s.coop, s.supplier, s.outlet,
+        [(s.minyak, units["karton"], Decimal(2), 180_000)], s.user, day=D0,
+    )  # fmt: skip
+    assert order.status == "open"  # the page's copy
+    session = db.session()
+    session.expire_on_commit = False
+    try:
+        session.commit()  # the page's read ends; its objects stay as they were read
+    finally:
+        session.expire_on_commit = True
+    with db.engine.begin() as other:  # another desk cancels it
+        other.execute(
+            update(PurchaseOrder).where(PurchaseOrder.id == order.id).values(status="cancelled")
+        )
+    before = counts()
+    with pytest.raises(DomainError, match="tidak terbuka lagi"):
+        s.receive([s.line(s.minyak, "karton", 1, 180_000)], order=order)
+    assert counts() == before

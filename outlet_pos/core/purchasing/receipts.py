@@ -10,6 +10,7 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from outlet_pos.core.audit import record
+from outlet_pos.core.db import lock_for_update
 from outlet_pos.core.errors import DomainError, ValidationError
 from outlet_pos.core.inventory import services as inventory
 from outlet_pos.core.inventory.catalog import default_location
@@ -87,6 +88,12 @@ def receive_goods(
         raise ValidationError("Pilih cara bayar: utang, kas atau bank.", field="paid")
     if order is not None:
         own(coop, order, "Pesanan")
+        # Its status as it stands under the lock: a page loaded the order before (found by
+        # review: an order cancelled or completed meanwhile could still be received against).
+        order = db.session.execute(
+            lock_for_update(select(PurchaseOrder).where(PurchaseOrder.id == order.id))
+            .execution_options(populate_existing=True)
+        ).scalar_one()
         if order.status != "open":
             raise DomainError(f"Pesanan {order.number} tidak terbuka lagi.", field="order")
         if order.supplier_id != supplier.id:

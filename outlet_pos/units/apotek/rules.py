@@ -225,7 +225,7 @@ class ApotekRules:
                     rx = db.session.execute(
                         lock_for_update(
                             select(Prescription).where(Prescription.id == rows[0].prescription_id)
-                        )
+                        ).execution_options(populate_existing=True)
                     ).scalar_one()
                     touched[rx.id] = rx
                 db.session.get(PrescriptionLine, rx_line_id).dispensed_qty -= back

@@ -392,6 +392,23 @@ def void_purchase(coop: Cooperative, purchase: FishPurchase, user, reason: str) 
         move = moves.get(ln.item_id)
         if move is None:
             raise DomainError("Catatan stok pembelian ini tidak ditemukan.")
+        # By order of moves, not quantity: once anything of this fish has left that shelf
+        # since the purchase (a sale, a count), the shelf may hold another fisher's catch.
+        gone = db.session.scalar(
+            select(StockMove.id).where(
+                StockMove.cooperative_id == coop.id,
+                StockMove.item_id == ln.item_id,
+                StockMove.location_id == move.location_id,
+                StockMove.id > move.id,
+                StockMove.qty < 0,
+            ).limit(1)
+        )
+        if gone is not None:
+            raise DomainError(
+                f"{ln.item.name} sudah keluar dari stok sejak pembelian ini (terjual atau "
+                "dihitung ulang); pembelian tidak dapat dibatalkan. Koreksi lewat stok opname.",
+                field="reason",
+            )
         try:
             chunks = issue(
                 db.session.get(Location, move.location_id), ln.item, ln.weight, day=day,
@@ -406,13 +423,20 @@ def void_purchase(coop: Cooperative, purchase: FishPurchase, user, reason: str) 
             ) from None
         cost = sum(c.cost for c in chunks)
         memo = f"Batal {ln.item.name} {ln.grade} {fmt_qty(ln.weight)} kg"
-        if cost:
-            credits.append(LineInput(INVENTORY, 0, cost, purchase.unit_id,
+        # The member's line undoes the purchase's line exactly, so the member keeps no SHU
+        # participation from it; where the stock left at another value (the core keeps a
+        # sound level), the gap is a stock difference on lines without the member, and the
+        # inventory account still moves by exactly the cost that left.
+        if ln.amount:
+            credits.append(LineInput(INVENTORY, 0, ln.amount, purchase.unit_id,
                                      purchase.member_id, memo))  # fmt: skip
-        if cost != ln.amount:  # the core kept a sound level: the gap is a stock difference
-            gap = ln.amount - cost
-            credits.append(LineInput("617100", 0, gap, purchase.unit_id) if gap > 0
-                           else LineInput("617100", -gap, 0, purchase.unit_id))  # fmt: skip
+        gap = ln.amount - cost
+        if gap > 0:
+            credits += [LineInput(INVENTORY, gap, 0, purchase.unit_id, None, memo),
+                        LineInput("617100", 0, gap, purchase.unit_id)]  # fmt: skip
+        elif gap < 0:
+            credits += [LineInput(INVENTORY, 0, -gap, purchase.unit_id, None, memo),
+                        LineInput("617100", -gap, 0, purchase.unit_id)]  # fmt: skip
 
     # 2. The money back the way it went out: into the drawer, or out of the member's sukarela.
     memo = f"Batal {purchase.number} beli ikan dari {purchase.seller_name}: {reason}"[:500]

@@ -244,7 +244,7 @@ def fish_purchase_void(fish_purchase_id: int):
     form = FishVoidForm()
     if not form.validate_on_submit():
         flash("Tulis alasan pembatalan (minimal 5 karakter).", "error")
-        return redirect(back), 400
+        return redirect(back)  # a 400 with a redirect would leave the browser on a bare page
     def done(p: FishPurchase) -> str:
         where = "ke laci kasir" if p.method == "tunai" else "dari simpanan sukarela anggota"
         return f"{p.number} dibatalkan: ikan keluar dari stok, {format_rupiah(p.amount)} {where}."
