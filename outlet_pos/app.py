@@ -7,6 +7,8 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, abort, g, request, session
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.routing import IntegerConverter
 
@@ -34,6 +36,14 @@ class RowIdConverter(IntegerConverter):
     def __init__(self, map, *args, **kwargs) -> None:
         kwargs.setdefault("max", MAX_ROW_ID)
         super().__init__(map, *args, **kwargs)
+
+
+# The names of core.access.ROLES, marked for translation (the role_label filter translates them;
+# tests/web/test_translations.py checks that this list and ROLES agree).
+ROLE_NAMES = (
+    _l("Admin sistem"), _l("Pengurus"), _l("Bendahara"), _l("Pengawas"), _l("Kasir"),
+    _l("Apoteker"), _l("Petugas klinik"), _l("Petugas logistik"), _l("Pendamping"),
+)  # fmt: skip
 
 
 def build_app(config: dict[str, Any] | None = None) -> Flask:
@@ -203,7 +213,11 @@ def _register_shell(app: Flask) -> None:
     from outlet_pos.core.access import ROLES
     from outlet_pos.shell.nav import nav_groups
 
-    app.jinja_env.filters["role_label"] = lambda role: ROLES.get(role, role)
+    # ROLES stays plain Indonesian data; the filter translates a role's name when a page shows
+    # it (the names are marked for `pybabel extract` in ROLE_NAMES above).
+    app.jinja_env.filters["role_label"] = lambda role: (
+        gettext(ROLES[role]) if role in ROLES else role
+    )
     # A form's one-time key: 128 random bits, so two forms never share one (a shared key
     # would answer a new deposit with an old one's result; found by the soak's review).
     app.jinja_env.globals["once_key"] = lambda: uuid.uuid4().hex

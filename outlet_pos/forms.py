@@ -8,25 +8,32 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from wtforms import DateField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from outlet_pos.money import MoneyError, parse_rupiah
 
+# Lazy: a form class is built once at import, its messages are read in each request's language.
+WAJIB_DIISI = _l("Wajib diisi.")
 
-def wajib(message: str = "Wajib diisi.") -> DataRequired:
+
+def wajib(message: str | LazyString = WAJIB_DIISI) -> DataRequired:
     return DataRequired(message=message)
 
 
-def wajib_input(message: str = "Wajib diisi.") -> InputRequired:
+def wajib_input(message: str | LazyString = WAJIB_DIISI) -> InputRequired:
     return InputRequired(message=message)
 
 
 def panjang(max: int, min: int = -1) -> Length:
+    # Lazy, and left for WTForms' Length to fill: it formats its message with min and max.
     if min > 0:
-        msg = f"Panjang harus {min}–{max} karakter."
+        msg = _l("Panjang harus %(min)d–%(max)d karakter.")
     else:
-        msg = f"Maksimal {max} karakter."
+        msg = _l("Maksimal %(max)d karakter.")
     return Length(min=min, max=max, message=msg)
 
 
@@ -55,11 +62,13 @@ class TanggalField(DateField):
                 # Year 0001 parses, but a year before it or a twelve-month window around it
                 # does not exist; no cooperative's book reaches that far either way.
                 self.data = None
-                raise ValueError(f"Tahun harus antara {MIN_YEAR} dan {MAX_YEAR}.")
+                raise ValueError(
+                    _("Tahun harus antara %(low)d dan %(high)d.", low=MIN_YEAR, high=MAX_YEAR)
+                )
             self.data = parsed
             return
         self.data = None
-        raise ValueError("Tanggal tidak valid; gunakan format HH/BB/TTTT.")
+        raise ValueError(_("Tanggal tidak valid; gunakan format HH/BB/TTTT."))
 
     def _value(self):
         if self.raw_data:
@@ -83,7 +92,7 @@ class RupiahField(StringField):
         if not text:
             return
         if len(text) > 30:
-            raise ValueError("Jumlah terlalu panjang.")
+            raise ValueError(_("Jumlah terlalu panjang."))
         try:
             self.amount = parse_rupiah(text, allow_negative=self.allow_negative)
         except MoneyError as exc:

@@ -6,6 +6,7 @@ import secrets
 from datetime import UTC, datetime, time, timedelta
 
 from flask import abort, current_app, flash, g, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import or_, select
 
@@ -75,7 +76,7 @@ def logout():
     run_transaction(action)
     logout_user()
     session.clear()
-    flash("Anda telah keluar.", "info")
+    flash(_("Anda telah keluar."), "info")
     return redirect(url_for("shell.login"))
 
 
@@ -103,7 +104,7 @@ def choose_cooperative():
         if coop is None or not current_user.roles_in(coop):
             abort(404)
         session["coop_id"] = coop.id
-        flash(f"Sekarang bekerja di {coop.name}.", "success")
+        flash(_("Sekarang bekerja di %(name)s.", name=coop.name), "success")
         return redirect(url_for("shell.home"))
     return render_template("shell/choose.html", coops=coops)
 
@@ -139,7 +140,7 @@ def change_password():
                 form.password.errors.append(exc.message)
             else:
                 login_user(user)  # the session token changed with the password
-                flash("Kata sandi berhasil diganti.", "success")
+                flash(_("Kata sandi berhasil diganti."), "success")
                 return redirect(url_for("shell.home"))
     return render_template("shell/password.html", form=form), 400 if form.errors else 200
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import uuid
 from decimal import Decimal
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, FieldList, Form, FormField, HiddenField, SelectField, StringField
 
@@ -35,93 +37,104 @@ class QtyField(StringField):
         try:
             qty = parse_qty(text)
         except DomainError as exc:
-            raise ValueError("Isi dengan angka, mis. 10 atau 2,5.") from exc
+            raise ValueError(_("Isi dengan angka, mis. 10 atau 2,5.")) from exc
         if qty <= 0:
-            raise ValueError("Harus lebih dari nol.")
+            raise ValueError(_("Harus lebih dari nol."))
         self.qty = qty
 
 
 def pilihan(label: str, choices=None, **kwargs) -> SelectField:
     return SelectField(
-        label, choices=choices or {}, invalid_choice_message="Pilihan tidak valid.", **kwargs
+        label, choices=choices or {}, invalid_choice_message=_l("Pilihan tidak valid."), **kwargs
     )
 
 
 class PackForm(Form):
     """A pack the drug is also sold in (strip, box), priced as a whole pack."""
 
-    name = StringField("Kemasan", validators=[opsional(), panjang(20)])
-    factor = QtyField("Isi (satuan dasar)")
-    price_member = RupiahField("Harga anggota")
-    price_general = RupiahField("Harga umum")
+    name = StringField(_l("Kemasan"), validators=[opsional(), panjang(20)])
+    factor = QtyField(_l("Isi (satuan dasar)"))
+    price_member = RupiahField(_l("Harga anggota"))
+    price_general = RupiahField(_l("Harga umum"))
 
     def is_blank(self) -> bool:
         return not (self.name.data or "").strip()
 
 
 class DrugForm(FlaskForm):
-    sku = StringField("Kode (SKU)", validators=[wajib("Kode wajib diisi."), panjang(40)])
-    name = StringField("Nama obat", validators=[wajib("Nama wajib diisi."), panjang(200)])
-    drug_class = pilihan("Golongan", DRUG_CLASSES, validators=[wajib("Pilih golongan.")])
-    class_reason = StringField("Alasan perubahan golongan", validators=[opsional(), panjang(300)])
-    active_ingredient = StringField("Zat aktif", validators=[opsional(), panjang(200)])
-    strength = StringField("Kekuatan", validators=[opsional(), panjang(60)])
-    dosage_form = pilihan("Bentuk sediaan", DOSAGE_FORMS)
-    base_uom = StringField(
-        "Satuan dasar",
-        default="tablet",
-        validators=[wajib("Satuan dasar wajib diisi."), panjang(20)],
+    sku = StringField(_l("Kode (SKU)"), validators=[wajib(_l("Kode wajib diisi.")), panjang(40)])
+    name = StringField(_l("Nama obat"), validators=[wajib(_l("Nama wajib diisi.")), panjang(200)])
+    drug_class = pilihan(_l("Golongan"), DRUG_CLASSES, validators=[wajib(_l("Pilih golongan."))])
+    class_reason = StringField(
+        _l("Alasan perubahan golongan"), validators=[opsional(), panjang(300)]
     )
-    price_member = RupiahField("Harga anggota per satuan dasar", validators=[wajib("Isi harga.")])
-    price_general = RupiahField("Harga umum per satuan dasar", validators=[wajib("Isi harga.")])
-    het_per_base = RupiahField("HET per satuan dasar")
-    max_per_sale = QtyField("Batas per penjualan (OOT)")
+    active_ingredient = StringField(_l("Zat aktif"), validators=[opsional(), panjang(200)])
+    strength = StringField(_l("Kekuatan"), validators=[opsional(), panjang(60)])
+    dosage_form = pilihan(_l("Bentuk sediaan"), DOSAGE_FORMS)
+    base_uom = StringField(
+        _l("Satuan dasar"),
+        default="tablet",
+        validators=[wajib(_l("Satuan dasar wajib diisi.")), panjang(20)],
+    )
+    price_member = RupiahField(
+        _l("Harga anggota per satuan dasar"), validators=[wajib(_l("Isi harga."))]
+    )
+    price_general = RupiahField(
+        _l("Harga umum per satuan dasar"), validators=[wajib(_l("Isi harga."))]
+    )
+    het_per_base = RupiahField(_l("HET per satuan dasar"))
+    max_per_sale = QtyField(_l("Batas per penjualan (OOT)"))
     packs = FieldList(FormField(PackForm), min_entries=2, max_entries=2)
-    taxable = BooleanField("Kena PPN (bila PKP)", default=False)
-    active = BooleanField("Aktif dijual", default=True)
+    taxable = BooleanField(_l("Kena PPN (bila PKP)"), default=False)
+    active = BooleanField(_l("Aktif dijual"), default=True)
 
 
 class DrugFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    q = StringField("Cari", validators=[opsional(), panjang(60)])
-    golongan = pilihan("Golongan", {"": "Semua golongan", **DRUG_CLASSES}, validators=[opsional()])
+    q = StringField(_l("Cari"), validators=[opsional(), panjang(60)])
+    golongan = pilihan(
+        _l("Golongan"), {"": "Semua golongan", **DRUG_CLASSES}, validators=[opsional()]
+    )
 
 
 class RxLineForm(Form):
-    item = SelectField("Obat", choices=[], validate_choice=False)
-    qty = QtyField("Jumlah")
-    dosage = StringField("Aturan pakai", validators=[opsional(), panjang(200)])
+    item = SelectField(_l("Obat"), choices=[], validate_choice=False)
+    qty = QtyField(_l("Jumlah"))
+    dosage = StringField(_l("Aturan pakai"), validators=[opsional(), panjang(200)])
 
     def is_blank(self) -> bool:
         return not (self.item.data or "")
 
 
 class OutsideRxForm(FlaskForm):
-    patient = pilihan("Pasien terdaftar", [])
+    patient = pilihan(_l("Pasien terdaftar"), [])
     patient_name = StringField(
-        "Nama pasien (bila belum terdaftar)", validators=[opsional(), panjang(200)]
+        _l("Nama pasien (bila belum terdaftar)"), validators=[opsional(), panjang(200)]
     )
     prescriber = StringField(
-        "Dokter/bidan penulis resep", validators=[wajib("Penulis resep wajib diisi."), panjang(200)]
+        _l("Dokter/bidan penulis resep"),
+        validators=[wajib(_l("Penulis resep wajib diisi.")), panjang(200)],
     )
-    prescriber_note = StringField("SIP / fasilitas", validators=[opsional(), panjang(200)])
-    written_on = TanggalField("Tanggal resep", validators=[wajib_input("Tanggal wajib diisi.")])
+    prescriber_note = StringField(_l("SIP / fasilitas"), validators=[opsional(), panjang(200)])
+    written_on = TanggalField(
+        _l("Tanggal resep"), validators=[wajib_input(_l("Tanggal wajib diisi."))]
+    )
     lines = FieldList(FormField(RxLineForm), min_entries=RX_LINES, max_entries=RX_LINES)
     idempotency_key = HiddenField(default=lambda: uuid.uuid4().hex)
 
 
 class DispenseForm(FlaskForm):
-    method = pilihan("Cara bayar", PAY_METHODS, default="tunai")
-    tendered = RupiahField("Uang diterima (tunai)")
-    reference = StringField("No. referensi QRIS", validators=[opsional(), panjang(64)])
+    method = pilihan(_l("Cara bayar"), PAY_METHODS, default="tunai")
+    tendered = RupiahField(_l("Uang diterima (tunai)"))
+    reference = StringField(_l("No. referensi QRIS"), validators=[opsional(), panjang(64)])
     idempotency_key = HiddenField(default=lambda: uuid.uuid4().hex)
 
 
 class CancelForm(FlaskForm):
     reason = StringField(
-        "Alasan pembatalan", validators=[wajib("Alasan wajib diisi."), panjang(300)]
+        _l("Alasan pembatalan"), validators=[wajib(_l("Alasan wajib diisi.")), panjang(300)]
     )
 
 

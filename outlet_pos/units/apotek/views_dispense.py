@@ -6,6 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -64,7 +65,14 @@ def dispense_page(prescription_id: int):
     coop = require_cooperative()
     rx = _rx_or_404(prescription_id)
     if not rx.is_open:
-        flash(f"Resep {rx.number} sudah {rx.status_label.lower()}.", "error")
+        flash(
+            _(
+                "Resep %(number)s sudah %(status)s.",
+                number=rx.number,
+                status=rx.status_label.lower(),
+            ),
+            "error",
+        )
         return redirect(url_for("apotek.prescription", prescription_id=rx.id))
     form = DispenseForm()
     if request.method == "GET" or not form.validate_on_submit():
@@ -85,7 +93,7 @@ def dispense_page(prescription_id: int):
         db.session.rollback()
         form.form_errors.append(exc.message)
         return _dispense_page(_rx_or_404(prescription_id), form, 400)
-    flash(f"Obat diserahkan: struk {sale.number}.", "success")
+    flash(_("Obat diserahkan: struk %(number)s.", number=sale.number), "success")
     return redirect(url_for("apotek.prescription", prescription_id=rx.id, struk=sale.id))
 
 
@@ -163,7 +171,7 @@ def prescription_new():
                 else:
                     form.form_errors.append(exc.message)
             else:
-                flash(f"Resep {rx.number} masuk antrean.", "success")
+                flash(_("Resep %(number)s masuk antrean.", number=rx.number), "success")
                 return redirect(url_for("apotek.prescription", prescription_id=rx.id))
     if request.method == "POST" and (form.errors or form.form_errors):
         return render_template("apotek/rx_new.html", form=form), 400

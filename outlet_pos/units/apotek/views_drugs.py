@@ -6,6 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from outlet_pos.core.access import requires
 from outlet_pos.core.db import run_transaction
@@ -128,7 +129,7 @@ def _form_page(item: Item | None):
             else:
                 form.form_errors.append(exc.message)
         else:
-            flash(f"Obat {saved.name} tersimpan.", "success")
+            flash(_("Obat %(name)s tersimpan.", name=saved.name), "success")
             return redirect(url_for("apotek.drugs", q=saved.sku))
     status = 400 if request.method == "POST" else 200
     return render_template(

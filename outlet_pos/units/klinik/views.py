@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import or_
 
@@ -61,7 +62,14 @@ def patient_new():
         except DomainError as exc:
             place_error(form, exc)
         else:
-            flash(f"Pasien {patient.name} terdaftar dengan nomor {patient.number}.", "success")
+            flash(
+                _(
+                    "Pasien %(name)s terdaftar dengan nomor %(number)s.",
+                    name=patient.name,
+                    number=patient.number,
+                ),
+                "success",
+            )
             return redirect(url_for("klinik.patient_detail", patient_id=patient.id))
     status = 400 if request.method == "POST" else 200
     return render_template("klinik/patient_form.html", form=form, patient=None), status
@@ -81,7 +89,7 @@ def patient_edit(patient_id: int):
         except DomainError as exc:
             place_error(form, exc)
         else:
-            flash("Data pasien disimpan.", "success")
+            flash(_("Data pasien disimpan."), "success")
             return redirect(url_for("klinik.patient_detail", patient_id=patient_id))
     status = 400 if request.method == "POST" else 200
     return render_template("klinik/patient_form.html", form=form, patient=patient), status
@@ -134,14 +142,17 @@ def queue_add():
     form = QueueForm()
     back = url_for("klinik.queue")
     if not form.validate_on_submit():
-        flash("Isi nomor RM atau NIK pasien.", "error")
+        flash(_("Isi nomor RM atau NIK pasien."), "error")
         return redirect(back)
     key = form.patient.data.strip()
     patient = db.session.scalar(
         scoped(Patient).where(or_(Patient.number == key.upper(), Patient.nik == key))
     )
     if patient is None:
-        flash(f"Pasien {key} tidak ditemukan; daftarkan dulu sebagai pasien baru.", "error")
+        flash(
+            _("Pasien %(key)s tidak ditemukan; daftarkan dulu sebagai pasien baru.", key=key),
+            "error",
+        )
         return redirect(back)
     return act(back, register_visit, coop, user(), patient,
                done=lambda v: f"{patient.name} masuk antrean nomor {v.queue_label}.")  # fmt: skip

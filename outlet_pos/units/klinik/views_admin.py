@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from outlet_pos.core.access import requires
 from outlet_pos.core.db import run_transaction
@@ -61,7 +62,7 @@ def _save_tariff(tariff: ClinicTariff | None):
         except DomainError as exc:
             place_error(form, exc)
         else:
-            flash("Tarif layanan disimpan.", "success")
+            flash(_("Tarif layanan disimpan."), "success")
             return redirect(url_for("klinik.tariffs"))
     return _tariff_page(form, tariff, 400)
 
@@ -94,7 +95,7 @@ def _save_prescriber(row: ClinicPrescriber | None):
             except DomainError as exc:
                 place_error(form, exc)
             else:
-                flash("Penulis resep disimpan.", "success")
+                flash(_("Penulis resep disimpan."), "success")
                 return redirect(url_for("klinik.prescribers"))
     return render_template("klinik/prescribers.html", rows=prescriber_list(coop), form=form,
                            row=row), status  # fmt: skip

@@ -5,6 +5,7 @@ These pages show services and amounts only — no complaint, no diagnosis."""
 from __future__ import annotations
 
 from flask import Response, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from outlet_pos.core.access import requires
@@ -52,7 +53,14 @@ def visit_bill(visit_id: int):
         except DomainError as exc:
             place_error(form, exc)
         else:
-            flash(f"Tagihan {bill.number} lunas ({bill.method_label}).", "success")
+            flash(
+                _(
+                    "Tagihan %(number)s lunas (%(method_label)s).",
+                    number=bill.number,
+                    method_label=bill.method_label,
+                ),
+                "success",
+            )
             return redirect(url_for("klinik.visit_bill", visit_id=visit_id))
     return _page(get_scoped_or_404(Visit, visit_id), form, 400)
 
@@ -91,7 +99,10 @@ def bill_void(bill_id: int):
         except DomainError as exc:
             place_error(form, exc)
         else:
-            flash(f"{bill.number} dibatalkan; jurnal pembaliknya sudah diposting.", "success")
+            flash(
+                _("%(number)s dibatalkan; jurnal pembaliknya sudah diposting.", number=bill.number),
+                "success",
+            )
             return redirect(url_for("klinik.visit_bill", visit_id=bill.visit_id))
     bill = get_scoped_or_404(ClinicBill, bill_id)
     return _page(bill.visit, None, 400, void_form=form)

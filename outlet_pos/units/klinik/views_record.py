@@ -7,6 +7,7 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 
 from flask import Response, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -137,7 +138,7 @@ def visit_record(visit_id: int):
         except DomainError as exc:
             place_error(form, exc)
         else:
-            flash("Rekam medis disimpan.", "success")
+            flash(_("Rekam medis disimpan."), "success")
             return redirect(url_for("klinik.visit_record", visit_id=visit_id))
     return _page(get_scoped_or_404(Visit, visit_id), 400, record_form=form)
 
@@ -167,7 +168,7 @@ def visit_service(visit_id: int):
         return act(back, remove_service, coop, visit, user(), remove, done="Layanan dihapus.")
     form = ServiceForm()
     if not form.validate_on_submit():
-        flash("Pilih layanan dan jumlahnya (1 atau lebih).", "error")
+        flash(_("Pilih layanan dan jumlahnya (1 atau lebih)."), "error")
         return redirect(back)
     return act(back, add_service, coop, visit, user(), _int(form.tariff.data), form.qty.data,
                done="Layanan ditambahkan.")  # fmt: skip
@@ -181,7 +182,7 @@ def visit_consumable(visit_id: int):
     back = url_for("klinik.visit_record", visit_id=visit_id) + "#bahan"
     form = ConsumableForm()
     if not form.validate_on_submit():
-        flash("Pilih barang dan isi jumlahnya.", "error")
+        flash(_("Pilih barang dan isi jumlahnya."), "error")
         return redirect(back)
     return act(back, use_consumable, coop, visit, user(), _int(form.item.data), form.qty.data,
                done="Pemakaian bahan dicatat dan stok klinik berkurang.")  # fmt: skip
@@ -212,7 +213,7 @@ def visit_prescription(visit_id: int):
     back = url_for("klinik.visit_record", visit_id=visit_id) + "#resep"
     form = PrescriptionForm()
     if not form.validate_on_submit():
-        flash("Catatan resep terlalu panjang.", "error")
+        flash(_("Catatan resep terlalu panjang."), "error")
         return redirect(back)
     return act(back, send_prescription, coop, visit, user(), _rx_lines(), form.note.data or "",
                _int(form.prescriber.data), done="Resep dikirim ke antrean apotek.")  # fmt: skip
@@ -231,7 +232,7 @@ def visit_referral(visit_id: int):
         except DomainError as exc:
             place_error(form, exc)
         else:
-            flash("Surat rujukan disimpan.", "success")
+            flash(_("Surat rujukan disimpan."), "success")
             return redirect(url_for("klinik.visit_record", visit_id=visit_id) + "#rujukan")
     return _page(get_scoped_or_404(Visit, visit_id), 400, referral_form=form)
 
@@ -242,7 +243,7 @@ def referral_pdf(visit_id: int):
     coop = require_cooperative()
     v = get_scoped_or_404(Visit, visit_id)
     if not v.referral_number:
-        flash("Belum ada surat rujukan untuk kunjungan ini.", "warning")
+        flash(_("Belum ada surat rujukan untuk kunjungan ini."), "warning")
         return redirect(url_for("klinik.visit_record", visit_id=visit_id))
     p = v.patient
     age = p.age_on(v.business_date)

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import uuid
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, SelectField, StringField
 
@@ -30,38 +32,41 @@ def _num(label: str) -> StringField:
 
 
 class IntakeForm(FlaskForm):
-    courier_id = SelectField("Kurir", choices=[], validate_choice=False,
-                             validators=[wajib("Pilih kurir.")])  # fmt: skip
-    service = SelectField("Layanan", choices={"": "— pilih —"} | SERVICES,
-                          validators=[wajib("Pilih layanan.")])  # fmt: skip
-    sender_name = StringField("Nama pengirim", validators=[wajib("Nama pengirim wajib diisi."),
-                                                           panjang(200)])  # fmt: skip
-    sender_phone = StringField("Telepon pengirim", validators=[opsional(), panjang(20)])
-    sender_address = StringField("Alamat pengirim", validators=[opsional(), panjang(300)])
-    sender_member = StringField("Nomor anggota/NIK pengirim (opsional)",
-                                validators=[opsional(), panjang(20)])  # fmt: skip
-    receiver_name = StringField("Nama penerima", validators=[wajib("Nama penerima wajib diisi."),
-                                                             panjang(200)])  # fmt: skip
-    receiver_phone = StringField("Telepon penerima", validators=[wajib("Isi telepon penerima."),
-                                                                 panjang(20)])  # fmt: skip
-    receiver_address = StringField(
-        "Alamat penerima (jalan, RT/RW)",
-        validators=[wajib("Isi alamat penerima."), panjang(300)],
+    courier_id = SelectField(_l("Kurir"), choices=[], validate_choice=False,
+                             validators=[wajib(_l("Pilih kurir."))])  # fmt: skip
+    service = SelectField(_l("Layanan"), choices=lambda: {"": _("— pilih —")} | SERVICES,
+                          validators=[wajib(_l("Pilih layanan."))])  # fmt: skip
+    sender_name = StringField(
+        _l("Nama pengirim"), validators=[wajib(_l("Nama pengirim wajib diisi.")), panjang(200)]
     )
-    receiver_desa = StringField("Desa/kelurahan", validators=[opsional(), panjang(100)])
-    receiver_kabupaten = StringField("Kabupaten/kota", validators=[opsional(), panjang(100)])
-    receiver_provinsi = SelectField("Provinsi", choices=[], validate_choice=False,
-                                    validators=[wajib("Pilih provinsi tujuan.")])  # fmt: skip
-    contents = StringField("Isi paket", validators=[opsional(), panjang(200)])
-    actual_kg = _num("Berat aktual (kg)")
-    length_cm = _num("Panjang (cm)")
-    width_cm = _num("Lebar (cm)")
-    height_cm = _num("Tinggi (cm)")
-    insurance_value = RupiahField("Nilai barang untuk asuransi (Rp, opsional)",
+    sender_phone = StringField(_l("Telepon pengirim"), validators=[opsional(), panjang(20)])
+    sender_address = StringField(_l("Alamat pengirim"), validators=[opsional(), panjang(300)])
+    sender_member = StringField(_l("Nomor anggota/NIK pengirim (opsional)"),
+                                validators=[opsional(), panjang(20)])  # fmt: skip
+    receiver_name = StringField(
+        _l("Nama penerima"), validators=[wajib(_l("Nama penerima wajib diisi.")), panjang(200)]
+    )
+    receiver_phone = StringField(
+        _l("Telepon penerima"), validators=[wajib(_l("Isi telepon penerima.")), panjang(20)]
+    )
+    receiver_address = StringField(
+        _l("Alamat penerima (jalan, RT/RW)"),
+        validators=[wajib(_l("Isi alamat penerima.")), panjang(300)],
+    )
+    receiver_desa = StringField(_l("Desa/kelurahan"), validators=[opsional(), panjang(100)])
+    receiver_kabupaten = StringField(_l("Kabupaten/kota"), validators=[opsional(), panjang(100)])
+    receiver_provinsi = SelectField(_l("Provinsi"), choices=[], validate_choice=False,
+                                    validators=[wajib(_l("Pilih provinsi tujuan."))])  # fmt: skip
+    contents = StringField(_l("Isi paket"), validators=[opsional(), panjang(200)])
+    actual_kg = _num(_l("Berat aktual (kg)"))
+    length_cm = _num(_l("Panjang (cm)"))
+    width_cm = _num(_l("Lebar (cm)"))
+    height_cm = _num(_l("Tinggi (cm)"))
+    insurance_value = RupiahField(_l("Nilai barang untuk asuransi (Rp, opsional)"),
                                   validators=[opsional()])  # fmt: skip
-    cod_amount = RupiahField("COD ditagih ke penerima (Rp, opsional)", validators=[opsional()])
-    method = SelectField("Cara bayar ongkir", choices=PAY_METHODS,
-                         validators=[wajib("Pilih cara bayar.")])  # fmt: skip
+    cod_amount = RupiahField(_l("COD ditagih ke penerima (Rp, opsional)"), validators=[opsional()])
+    method = SelectField(_l("Cara bayar ongkir"), choices=PAY_METHODS,
+                         validators=[wajib(_l("Pilih cara bayar."))])  # fmt: skip
     # A fresh uuid each time the form is shown; a double submit repeats it (parcels.intake).
     idempotency_key = HiddenField(default=lambda: uuid.uuid4().hex)
 
@@ -87,45 +92,50 @@ class IntakeForm(FlaskForm):
 
 
 class CourierForm(FlaskForm):
-    code = StringField("Kode", validators=[wajib("Kode wajib diisi."), panjang(20)])
-    name = StringField("Nama kurir", validators=[wajib("Nama wajib diisi."), panjang(120)])
-    commission_percent = StringField("Komisi agen (% dari ongkir)", default="10",
-                                     validators=[wajib("Isi komisi."), panjang(8)])  # fmt: skip
-    rounding_kg = SelectField("Pembulatan berat ke atas", choices={"1": "per 1 kg",
+    code = StringField(_l("Kode"), validators=[wajib(_l("Kode wajib diisi.")), panjang(20)])
+    name = StringField(_l("Nama kurir"), validators=[wajib(_l("Nama wajib diisi.")), panjang(120)])
+    # "% d" reads as a printf conversion to pybabel's placeholder check: "%" goes in as a value.
+    commission_percent = StringField(_l("Komisi agen (%(pct)s dari ongkir)", pct="%"), default="10",
+                                     validators=[wajib(_l("Isi komisi.")), panjang(8)])  # fmt: skip
+    rounding_kg = SelectField(_l("Pembulatan berat ke atas"), choices={"1": "per 1 kg",
                               "0.5": "per 0,5 kg"}, default="1")  # fmt: skip
-    insurance_rate_percent = StringField("Tarif asuransi (% dari nilai barang)", default="0.2",
-                                         validators=[wajib("Isi tarif."), panjang(8)])  # fmt: skip
-    insurance_min = RupiahField("Asuransi minimum (Rp)", default="1000",
-                                validators=[wajib("Isi minimum.")])  # fmt: skip
-    active = BooleanField("Aktif", default=True)
+    insurance_rate_percent = StringField(
+        _l("Tarif asuransi (%(pct)s dari nilai barang)", pct="%"),
+        default="0.2",
+        validators=[wajib(_l("Isi tarif.")), panjang(8)],
+    )
+    insurance_min = RupiahField(_l("Asuransi minimum (Rp)"), default="1000",
+                                validators=[wajib(_l("Isi minimum."))])  # fmt: skip
+    active = BooleanField(_l("Aktif"), default=True)
 
 
 class TariffForm(FlaskForm):
-    courier = SelectField("Kurir", choices=[], validate_choice=False,
-                          validators=[wajib("Pilih kurir.")])  # fmt: skip
-    service = SelectField("Layanan", choices={"": "— pilih —"} | SERVICES,
-                          validators=[wajib("Pilih layanan.")])  # fmt: skip
-    zone = SelectField("Zona", choices={"": "— pilih —"} | ZONES,
-                       validators=[wajib("Pilih zona.")])  # fmt: skip
-    first_kg = RupiahField("Tarif kg pertama (Rp)", validators=[wajib("Isi tarif.")])
-    next_kg = RupiahField("Tarif kg berikutnya (Rp)", validators=[wajib("Isi tarif.")])
-    valid_from = TanggalField("Berlaku mulai", validators=[wajib("Isi tanggal berlaku.")])
-    eta_days = StringField("Estimasi (hari)", validators=[opsional(), panjang(20)])
+    courier = SelectField(_l("Kurir"), choices=[], validate_choice=False,
+                          validators=[wajib(_l("Pilih kurir."))])  # fmt: skip
+    service = SelectField(_l("Layanan"), choices=lambda: {"": _("— pilih —")} | SERVICES,
+                          validators=[wajib(_l("Pilih layanan."))])  # fmt: skip
+    zone = SelectField(_l("Zona"), choices=lambda: {"": _("— pilih —")} | ZONES,
+                       validators=[wajib(_l("Pilih zona."))])  # fmt: skip
+    first_kg = RupiahField(_l("Tarif kg pertama (Rp)"), validators=[wajib(_l("Isi tarif."))])
+    next_kg = RupiahField(_l("Tarif kg berikutnya (Rp)"), validators=[wajib(_l("Isi tarif."))])
+    valid_from = TanggalField(_l("Berlaku mulai"), validators=[wajib(_l("Isi tanggal berlaku."))])
+    eta_days = StringField(_l("Estimasi (hari)"), validators=[opsional(), panjang(20)])
 
 
 class StatusForm(FlaskForm):
-    status = SelectField("Status baru", choices={"": "— pilih —"} | STATUSES,
-                         validators=[wajib("Pilih status baru.")])  # fmt: skip
-    place = StringField("Tempat", validators=[opsional(), panjang(120)])
-    note = StringField("Catatan", validators=[opsional(), panjang(300)])
+    status = SelectField(_l("Status baru"), choices=lambda: {"": _("— pilih —")} | STATUSES,
+                         validators=[wajib(_l("Pilih status baru."))])  # fmt: skip
+    place = StringField(_l("Tempat"), validators=[opsional(), panjang(120)])
+    note = StringField(_l("Catatan"), validators=[opsional(), panjang(300)])
 
 
 class VoidForm(FlaskForm):
-    reason = StringField("Alasan pembatalan", validators=[wajib("Tuliskan alasan pembatalan."),
-                                                         panjang(300)])  # fmt: skip
+    reason = StringField(
+        _l("Alasan pembatalan"), validators=[wajib(_l("Tuliskan alasan pembatalan.")), panjang(300)]
+    )
 
 
 class ScanForm(StatusForm):
-    code = StringField("Nomor resi", validators=[wajib("Pindai atau ketik nomor resi."),
+    code = StringField(_l("Nomor resi"), validators=[wajib(_l("Pindai atau ketik nomor resi.")),
                                                 panjang(40)],
                        render_kw={"autocomplete": "off", "autofocus": True})  # fmt: skip

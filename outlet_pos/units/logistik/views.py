@@ -7,6 +7,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from flask import Response, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import or_, select
 
@@ -101,7 +102,7 @@ def parcel_new():
     except DomainError as exc:
         place_error(form, exc)
         return _intake_page(form, status=400)
-    flash(f"Paket {parcel.number} diterima. Cetak resinya.", "success")
+    flash(_("Paket %(number)s diterima. Cetak resinya.", number=parcel.number), "success")
     return redirect(url_for("logistik.parcel", parcel_id=parcel.id))
 
 
@@ -137,7 +138,14 @@ def parcel_status(parcel_id: int):
         except DomainError as exc:
             place_error(form, exc)
         else:
-            flash(f"Paket {parcel.number}: {parcel.status_label}.", "success")
+            flash(
+                _(
+                    "Paket %(number)s: %(status_label)s.",
+                    number=parcel.number,
+                    status_label=parcel.status_label,
+                ),
+                "success",
+            )
             return redirect(url_for("logistik.parcel", parcel_id=parcel_id))
     return _detail_page(get_scoped_or_404(Parcel, parcel_id), form, 400)
 
@@ -157,7 +165,10 @@ def parcel_void(parcel_id: int):
         except DomainError as exc:
             place_error(form, exc)
         else:
-            flash(f"Ongkos kirim paket {parcel.number} dikembalikan ke pengirim.", "success")
+            flash(
+                _("Ongkos kirim paket %(number)s dikembalikan ke pengirim.", number=parcel.number),
+                "success",
+            )
             return redirect(url_for("logistik.parcel", parcel_id=parcel_id))
     return _detail_page(get_scoped_or_404(Parcel, parcel_id), status=400, void_form=form)
 
@@ -186,7 +197,14 @@ def scan_page():
             except DomainError as exc:
                 place_error(form, exc)
             else:
-                flash(f"{parcel.number}: {parcel.status_label}.", "success")
+                flash(
+                    _(
+                        "%(number)s: %(status_label)s.",
+                        number=parcel.number,
+                        status_label=parcel.status_label,
+                    ),
+                    "success",
+                )
                 parcel = db.session.get(Parcel, parcel.id)
                 keep = form.status.data
                 form = ScanForm(formdata=None)
@@ -232,7 +250,14 @@ def tariffs():
         except DomainError as exc:
             place_error(form, exc)
         else:
-            flash(f"Tarif {row.service} {ZONES[row.zone]} ditambahkan.", "success")
+            flash(
+                _(
+                    "Tarif %(service)s %(zone)s ditambahkan.",
+                    service=row.service,
+                    zone=ZONES[row.zone],
+                ),
+                "success",
+            )
             return redirect(url_for("logistik.tariffs"))
     return _tariff_page(tariff_form=form, status=400)
 
@@ -272,6 +297,6 @@ def _save_courier(courier: Courier | None):
         except DomainError as exc:
             place_error(form, exc)
         else:
-            flash(f"Kurir {saved.name} disimpan.", "success")
+            flash(_("Kurir %(name)s disimpan.", name=saved.name), "success")
             return redirect(url_for("logistik.tariffs"))
     return _tariff_page(courier_form=form, courier=courier, status=400)

@@ -5,6 +5,7 @@ the courier partners, and the logistics reports (PDF/Excel). Views only parse an
 from __future__ import annotations
 
 from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
@@ -79,7 +80,7 @@ def cod_collect():
     back = url_for("logistik.cod")
     form = CodInForm()
     if not form.validate_on_submit():
-        flash("Pilih cara terima setoran COD.", "error")
+        flash(_("Pilih cara terima setoran COD."), "error")
         return redirect(back)
 
     def done(moves) -> str:
@@ -97,7 +98,7 @@ def cod_remit(parcel_id: int):
     back = url_for("logistik.cod")
     form = CodOutForm()
     if not form.validate_on_submit():
-        flash("Pilih cara menyerahkan COD ke pengirim.", "error")
+        flash(_("Pilih cara menyerahkan COD ke pengirim."), "error")
         return redirect(back)
 
     def done(move) -> str:
@@ -124,8 +125,16 @@ def courier_settle(courier_id: int):
             except DomainError as exc:
                 form.form_errors.append(exc.message)
             else:
-                flash(f"{settlement.number}: {format_rupiah(settlement.amount)} dibayar ke "
-                      f"{courier.name} untuk {settlement.parcels} paket.", "success")  # fmt: skip
+                flash(
+                    _(
+                        "%(number)s: %(amount)s dibayar ke %(name)s untuk %(parcels)s paket.",
+                        number=settlement.number,
+                        amount=format_rupiah(settlement.amount),
+                        name=courier.name,
+                        parcels=settlement.parcels,
+                    ),
+                    "success",
+                )
                 return redirect(url_for("logistik.cod"))
         status = 400
     else:

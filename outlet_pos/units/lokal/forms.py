@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import NumberRange, Optional
@@ -25,22 +26,22 @@ class CheckboxesField(SelectMultipleField):
 
 
 class UnitForm(FlaskForm):
-    name = StringField("Nama unit", validators=[wajib(), panjang(200)])
-    code = StringField("Kode unit", validators=[wajib(), panjang(30)])
-    outlet = SelectField("Gerai", choices={})
-    template = SelectField("Template", choices={k: v[0] for k, v in TEMPLATES.items()})
-    flows = CheckboxesField("Alur usaha", choices=dict(FLOWS))
+    name = StringField(_l("Nama unit"), validators=[wajib(), panjang(200)])
+    code = StringField(_l("Kode unit"), validators=[wajib(), panjang(30)])
+    outlet = SelectField(_l("Gerai"), choices={})
+    template = SelectField(_l("Template"), choices={k: v[0] for k, v in TEMPLATES.items()})
+    flows = CheckboxesField(_l("Alur usaha"), choices=dict(FLOWS))
     limit_per_nik_per_day = IntegerField(
-        "Batas tabung per NIK per hari", validators=[Optional(), NumberRange(1, 100)]
+        _l("Batas tabung per NIK per hari"), validators=[Optional(), NumberRange(1, 100)]
     )
-    het = RupiahField("HET per tabung")
-    rate_per_crate_per_day = RupiahField("Tarif per krat per hari")
-    fee_pulsa = RupiahField("Fee bawaan pulsa")
-    fee_token_listrik = RupiahField("Fee bawaan token listrik")
-    fee_bpjs = RupiahField("Fee bawaan BPJS")
-    fee_tarik_tunai = RupiahField("Fee bawaan tarik tunai")
-    fee_setor_tunai = RupiahField("Fee bawaan setor tunai")
-    fee_transfer = RupiahField("Fee bawaan transfer")
+    het = RupiahField(_l("HET per tabung"))
+    rate_per_crate_per_day = RupiahField(_l("Tarif per krat per hari"))
+    fee_pulsa = RupiahField(_l("Fee bawaan pulsa"))
+    fee_token_listrik = RupiahField(_l("Fee bawaan token listrik"))
+    fee_bpjs = RupiahField(_l("Fee bawaan BPJS"))
+    fee_tarik_tunai = RupiahField(_l("Fee bawaan tarik tunai"))
+    fee_setor_tunai = RupiahField(_l("Fee bawaan setor tunai"))
+    fee_transfer = RupiahField(_l("Fee bawaan transfer"))
 
     def settings(self) -> dict:
         """The raw settings of the chosen template, for the service to check."""
@@ -53,39 +54,39 @@ class UnitForm(FlaskForm):
 
 
 class ItemForm(FlaskForm):
-    name = StringField("Nama barang/jasa", validators=[wajib(), panjang(200)])
-    sku = StringField("SKU (kosongkan: otomatis)", validators=[panjang(40)])
-    base_uom = StringField("Satuan", validators=[wajib(), panjang(20)])
-    price_member = RupiahField("Harga anggota", validators=[wajib()])
-    price_general = RupiahField("Harga umum", validators=[wajib()])
+    name = StringField(_l("Nama barang/jasa"), validators=[wajib(), panjang(200)])
+    sku = StringField(_l("SKU (kosongkan: otomatis)"), validators=[panjang(40)])
+    base_uom = StringField(_l("Satuan"), validators=[wajib(), panjang(20)])
+    price_member = RupiahField(_l("Harga anggota"), validators=[wajib()])
+    price_general = RupiahField(_l("Harga umum"), validators=[wajib()])
 
 
 class ColdInForm(FlaskForm):
-    owner_name = StringField("Nama pemilik", validators=[panjang(200)])
-    member_number = StringField("Nomor anggota (bila anggota)", validators=[panjang(20)])
-    crates = IntegerField("Jumlah krat", validators=[wajib(), NumberRange(1, 100_000)])
-    day = TanggalField("Tanggal masuk", validators=[wajib()])
-    note = StringField("Catatan", validators=[panjang(300)])
+    owner_name = StringField(_l("Nama pemilik"), validators=[panjang(200)])
+    member_number = StringField(_l("Nomor anggota (bila anggota)"), validators=[panjang(20)])
+    crates = IntegerField(_l("Jumlah krat"), validators=[wajib(), NumberRange(1, 100_000)])
+    day = TanggalField(_l("Tanggal masuk"), validators=[wajib()])
+    note = StringField(_l("Catatan"), validators=[panjang(300)])
 
 
 class ColdOutForm(FlaskForm):
-    method = SelectField("Cara bayar", choices=dict(METHODS))
+    method = SelectField(_l("Cara bayar"), choices=dict(METHODS))
 
 
 class AgentForm(FlaskForm):
-    txn_type = SelectField("Jenis transaksi", choices={k: v[0] for k, v in TYPES.items()})
-    amount = RupiahField("Nominal", validators=[wajib()])
-    fee = RupiahField("Fee")
-    customer = StringField("Pelanggan / nomor tujuan", validators=[panjang(200)])
-    reference = StringField("Nomor referensi", validators=[panjang(100)])
+    txn_type = SelectField(_l("Jenis transaksi"), choices={k: v[0] for k, v in TYPES.items()})
+    amount = RupiahField(_l("Nominal"), validators=[wajib()])
+    fee = RupiahField(_l("Fee"))
+    customer = StringField(_l("Pelanggan / nomor tujuan"), validators=[panjang(200)])
+    reference = StringField(_l("Nomor referensi"), validators=[panjang(100)])
     # one key per form shown: a double submit records the transaction once
     idempotency_key = HiddenField(default=lambda: uuid.uuid4().hex)
 
 
 class AgentVoidForm(FlaskForm):
-    txn_id = IntegerField("Transaksi", validators=[wajib()])
-    reason = StringField("Alasan pembatalan", validators=[wajib(), panjang(300)])
+    txn_id = IntegerField(_l("Transaksi"), validators=[wajib()])
+    reason = StringField(_l("Alasan pembatalan"), validators=[wajib(), panjang(300)])
 
 
 class SettleForm(FlaskForm):
-    bank_account = SelectField("Dari/ke rekening", choices={})
+    bank_account = SelectField(_l("Dari/ke rekening"), choices={})

@@ -7,6 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 from flask import Response, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
@@ -80,7 +81,14 @@ def local_unit_or_redirect(unit_id: int, template: str | None = None):
     profile = profile_of(unit) if unit.kind == "lokal" else None
     if profile is None or (template and profile.template != template):
         label = TEMPLATES[template][0] if template else "unit lokal"
-        flash(f"{unit.name} bukan {label} yang dibuat dari formulir unit lokal.", "warning")
+        flash(
+            _(
+                "%(name)s bukan %(label)s yang dibuat dari formulir unit lokal.",
+                name=unit.name,
+                label=label,
+            ),
+            "warning",
+        )
         return None, None, redirect(url_for("lokal.units"))
     return unit, profile, None
 
@@ -132,7 +140,9 @@ def unit_new():
         except DomainError as exc:
             place(form, exc, UNIT_FIELDS)
         else:
-            flash(f"Unit {unit.name} dibuka; tambahkan barang atau jasanya.", "success")
+            flash(
+                _("Unit %(name)s dibuka; tambahkan barang atau jasanya.", name=unit.name), "success"
+            )
             return redirect(url_for("lokal.unit", unit_id=unit.id))
     return _unit_form_page(coop, form, 400)
 
@@ -191,7 +201,9 @@ def item_new(unit_id: int):
         except DomainError as exc:
             place(form, exc, ("name", "sku", "base_uom", "price_member", "price_general"))
         else:
-            flash(f"{item.name} ({item.sku}) masuk katalog; dijual di layar kasir biasa.",
+            flash(_(
+"%(name)s (%(sku)s) masuk katalog; dijual di layar kasir biasa.", name=item.name, sku=item.sku,
+),
                   "success")  # fmt: skip
             return redirect(url_for("lokal.unit", unit_id=unit_id))
     return _unit_page(coop, found, profile, form, 400)
@@ -207,7 +219,7 @@ def lpg_subsidised(unit_id: int):
         return back
     here = url_for("lokal.unit", unit_id=unit_id)
     if not FlaskForm().validate_on_submit():  # only the CSRF token to check
-        flash("Formulir kedaluwarsa; muat ulang halaman.", "error")
+        flash(_("Formulir kedaluwarsa; muat ulang halaman."), "error")
         return redirect(here)
     ids = [i for i in map(parse_id, request.form.getlist("item_id")) if i is not None]
     return act(here, set_subsidised_items, coop, found, user(), ids,
@@ -295,7 +307,15 @@ def cold_checkin(unit_id: int):
             except DomainError as exc:
                 place(form, exc, ("owner_name", "crates", "day", "note"))
             else:
-                flash(f"{lot.number}: {lot.crates} krat milik {lot.owner_name} masuk.", "success")
+                flash(
+                    _(
+                        "%(number)s: %(crates)s krat milik %(owner_name)s masuk.",
+                        number=lot.number,
+                        crates=lot.crates,
+                        owner_name=lot.owner_name,
+                    ),
+                    "success",
+                )
                 return redirect(url_for("lokal.cold_storage", unit_id=unit_id))
     return _cold_page(coop, found, profile, form, 400)
 
@@ -308,7 +328,7 @@ def cold_checkout(lot_id: int):
     form = ColdOutForm()
     back = url_for("lokal.cold_storage", unit_id=lot.unit_id)
     if not form.validate_on_submit():
-        flash("Pilih cara bayar.", "error")
+        flash(_("Pilih cara bayar."), "error")
         return redirect(back)
     return act(back, cold_storage.check_out, coop, lot, user(), method=form.method.data,
                done=lambda x: f"{x.number} keluar: {x.crates} krat × {x.days} hari = "
@@ -321,7 +341,10 @@ def cold_receipt(lot_id: int):
     coop = require_cooperative()
     lot = get_scoped_or_404(ColdStorageLot, lot_id)
     if lot.checked_out is None:
-        flash(f"{lot.number} belum dikeluarkan; kuitansi dibuat saat krat keluar.", "warning")
+        flash(
+            _("%(number)s belum dikeluarkan; kuitansi dibuat saat krat keluar.", number=lot.number),
+            "warning",
+        )
         return redirect(url_for("lokal.cold_storage", unit_id=lot.unit_id))
     entry = db.session.get(JournalEntry, lot.entry_id)
     local = coop.local_time(utcnow())

@@ -4,6 +4,7 @@ manager's void of a wrong one, and the settlement of the float with the provider
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from outlet_pos.core.access import requires
@@ -69,8 +70,15 @@ def agent_new(unit_id: int):
         except DomainError as exc:
             place(form, exc, ("txn_type", "amount", "fee", "customer", "reference"))
         else:
-            flash(f"{agent.TYPES[txn.txn_type][0]} {format_rupiah(txn.amount)} tercatat "
-                  f"(fee {format_rupiah(txn.fee)}).", "success")  # fmt: skip
+            flash(
+                _(
+                    "%(kind)s %(amount)s tercatat (fee %(fee)s).",
+                    kind=agent.TYPES[txn.txn_type][0],
+                    amount=format_rupiah(txn.amount),
+                    fee=format_rupiah(txn.fee),
+                ),
+                "success",
+            )
             return redirect(url_for("lokal.agent", unit_id=unit_id))
     return _agent_page(coop, found, profile, form, 400)
 
@@ -104,7 +112,7 @@ def agent_void(unit_id: int):
             scoped(AgentTxn).where(AgentTxn.id == form.txn_id.data, AgentTxn.unit_id == found.id)
         )
     if txn is None:
-        flash("Pilih transaksi yang dibatalkan dan tulis alasannya.", "error")
+        flash(_("Pilih transaksi yang dibatalkan dan tulis alasannya."), "error")
         return redirect(here), 400
     return act(here, agent.void_txn, coop, txn, user(), None, form.reason.data,
                done=lambda t: f"{agent.TYPES[t.txn_type][0]} {format_rupiah(t.amount)} "

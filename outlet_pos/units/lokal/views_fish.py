@@ -8,6 +8,7 @@ refusal is shown beside the form with status 400.
 from __future__ import annotations
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -86,7 +87,7 @@ def fish_prices_save(unit_id: int):
     coop = require_cooperative()
     form = PricesForm()
     if not form.validate_on_submit():
-        flash("Formulir kedaluwarsa; muat ulang halaman.", "error")
+        flash(_("Formulir kedaluwarsa; muat ulang halaman."), "error")
         return redirect(url_for("lokal.fish_prices", unit_id=unit_id))
     prices, errors = _read_prices(coop, unit)
     if errors:
@@ -197,8 +198,12 @@ def fish_purchases(unit_id: int):
             form.form_errors.append(exc.message)
         else:
             flash(
-                f"{purchase.number}: {format_rupiah(purchase.amount)} dibayar "
-                f"{purchase.method_label.lower()}.",
+                _(
+                    "%(number)s: %(amount)s dibayar %(method)s.",
+                    number=purchase.number,
+                    amount=format_rupiah(purchase.amount),
+                    method=purchase.method_label.lower(),
+                ),
                 "success",
             )
             return redirect(url_for("lokal.fish_purchase", fish_purchase_id=purchase.id))
@@ -243,7 +248,7 @@ def fish_purchase_void(fish_purchase_id: int):
     back = url_for("lokal.fish_purchase", fish_purchase_id=purchase.id)
     form = FishVoidForm()
     if not form.validate_on_submit():
-        flash("Tulis alasan pembatalan (minimal 5 karakter).", "error")
+        flash(_("Tulis alasan pembatalan (minimal 5 karakter)."), "error")
         return redirect(back)  # a 400 with a redirect would leave the browser on a bare page
     def done(p: FishPurchase) -> str:
         where = "ke laci kasir" if p.method == "tunai" else "dari simpanan sukarela anggota"

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, HiddenField, SelectField, StringField
@@ -36,11 +38,13 @@ class DesimalField(StringField):
             # quantize raises InvalidOperation, not ValueError, past 28 digits
             exact = value == value.quantize(Decimal(1).scaleb(-self.places))
         except InvalidOperation:
-            raise ValueError("Isi dengan angka, mis. 0,75.") from None
+            raise ValueError(_("Isi dengan angka, mis. 0,75.")) from None
         if not exact:
-            raise ValueError(f"Paling banyak {self.places} angka di belakang koma.")
+            raise ValueError(
+                _("Paling banyak %(places)s angka di belakang koma.", places=self.places)
+            )
         if value < 0:
-            raise ValueError("Tidak boleh negatif.")
+            raise ValueError(_("Tidak boleh negatif."))
         self.qty = value
 
 
@@ -48,27 +52,27 @@ def pilihan(label: str, choices=None, **kwargs) -> SelectField:
     return SelectField(
         label,
         choices=choices or {},
-        invalid_choice_message="Pilihan tidak valid.",
-        invalid_value_message="Pilihan tidak valid.",
+        invalid_choice_message=_l("Pilihan tidak valid."),
+        invalid_value_message=_l("Pilihan tidak valid."),
         **kwargs,
     )
 
 
 class FarmerForm(FlaskForm):
     name = StringField(
-        "Nama petani (sesuai KTP)", [wajib("Nama petani wajib diisi."), panjang(200)]
+        _l("Nama petani (sesuai KTP)"), [wajib(_l("Nama petani wajib diisi.")), panjang(200)]
     )
     nik = StringField(
-        "NIK",
-        [wajib("NIK wajib diisi (16 angka sesuai KTP).")],
+        _l("NIK"),
+        [wajib(_l("NIK wajib diisi (16 angka sesuai KTP)."))],
         render_kw={"inputmode": "numeric", "maxlength": 16},
     )
-    poktan = StringField("Kelompok tani (poktan)", [panjang(100)])
-    desa = StringField("Desa", [panjang(100)])
-    land_ha = DesimalField("Luas lahan (ha)", render_kw={"inputmode": "decimal"})
-    commodities = StringField("Komoditas", [panjang(200)])
-    phone = StringField("Nomor HP", [panjang(20)], render_kw={"inputmode": "tel"})
-    active = BooleanField("Aktif (boleh menebus)", default=True)
+    poktan = StringField(_l("Kelompok tani (poktan)"), [panjang(100)])
+    desa = StringField(_l("Desa"), [panjang(100)])
+    land_ha = DesimalField(_l("Luas lahan (ha)"), render_kw={"inputmode": "decimal"})
+    commodities = StringField(_l("Komoditas"), [panjang(200)])
+    phone = StringField(_l("Nomor HP"), [panjang(20)], render_kw={"inputmode": "tel"})
+    active = BooleanField(_l("Aktif (boleh menebus)"), default=True)
 
     def values(self) -> dict:
         return {
@@ -84,19 +88,21 @@ class FarmerForm(FlaskForm):
 
 
 class ImportForm(FlaskForm):
-    file = FileField("Berkas e-RDKK (CSV atau Excel .xlsx)")
+    file = FileField(_l("Berkas e-RDKK (CSV atau Excel .xlsx)"))
     token = HiddenField()  # names the uploaded file kept for the confirm step
     filename = HiddenField()
 
 
 class HetForm(FlaskForm):
-    fertilizer_type = pilihan("Jenis pupuk", dict(FERTILIZER_TYPES))
-    valid_from = TanggalField("Berlaku mulai", [wajib("Tanggal berlaku wajib diisi.")])
+    fertilizer_type = pilihan(_l("Jenis pupuk"), dict(FERTILIZER_TYPES))
+    valid_from = TanggalField(_l("Berlaku mulai"), [wajib(_l("Tanggal berlaku wajib diisi."))])
     rp_per_kg = StringField(
-        "HET per kg (Rp)", [wajib("HET per kg wajib diisi.")], render_kw={"inputmode": "numeric"}
+        _l("HET per kg (Rp)"),
+        [wajib(_l("HET per kg wajib diisi."))],
+        render_kw={"inputmode": "numeric"},
     )
-    bag_kg = StringField("Isi karung (kg, boleh kosong)", render_kw={"inputmode": "numeric"})
-    source = StringField("Dasar hukum (nomor Kepmentan)", [wajib(), panjang(300)])
+    bag_kg = StringField(_l("Isi karung (kg, boleh kosong)"), render_kw={"inputmode": "numeric"})
+    source = StringField(_l("Dasar hukum (nomor Kepmentan)"), [wajib(), panjang(300)])
 
 
 def whole_number(text: str | None, label: str, field: str) -> int | None:

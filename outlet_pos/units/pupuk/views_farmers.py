@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from outlet_pos.core.access import requires
 from outlet_pos.core.db import run_transaction
@@ -45,7 +46,9 @@ def _farmer_form(farmer: Farmer | None):
             target = getattr(form, exc.field or "", None)
             (target.errors if target is not None else form.form_errors).append(exc.message)
         else:
-            flash(f"Petani {saved.name} ({saved.nik}) tersimpan.", "success")
+            flash(
+                _("Petani %(name)s (%(nik)s) tersimpan.", name=saved.name, nik=saved.nik), "success"
+            )
             return redirect(url_for("pupuk.farmer_detail", farmer_id=saved.id))
     status = 400 if request.method == "POST" else 200
     return render_template("pupuk/farmer_form.html", form=form, farmer=farmer), status
@@ -117,7 +120,7 @@ def redemption_photo_upload(redemption_id: int):
     except DomainError as exc:
         flash(exc.message, "error")
     else:
-        flash("Foto penebusan disimpan.", "success")
+        flash(_("Foto penebusan disimpan."), "success")
     return redirect(back)
 
 
@@ -132,7 +135,7 @@ def redemption_photo(redemption_id: int):
     red = get_scoped_or_404(Redemption, redemption_id)
     path = Path(current_app.instance_path) / red.photo_path if red.photo_path else None
     if path is None or not path.is_file():
-        flash("Penebusan ini belum punya foto.", "warning")
+        flash(_("Penebusan ini belum punya foto."), "warning")
         return redirect(url_for("pupuk.farmer_detail", farmer_id=red.farmer_id))
     # Read whole (at most 5 MB) rather than streamed: no file handle outlives the request.
     mimetype = {"jpg": "image/jpeg", "png": "image/png", "webp": "image/webp"}[path.suffix[1:]]

@@ -8,6 +8,7 @@ import csv
 import io
 
 from flask import Response, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from outlet_pos.core.access import requires
 from outlet_pos.core.db import run_transaction
@@ -45,9 +46,14 @@ def import_allocations():
                     done = run_transaction(allocations.apply_allocations, coop, raw, filename, me)
                     path.unlink(missing_ok=True)
                     flash(
-                        f"Impor e-RDKK selesai: {done.farmers_new} petani baru, "
-                        f"{done.count('baru')} alokasi baru, {done.count('ubah')} diubah, "
-                        f"{done.count('sama')} tetap.",
+                        _(
+                            "Impor e-RDKK selesai: %(farmers_new)s petani baru, %(new)s alokasi "
+                            "baru, %(changed)s diubah, %(same)s tetap.",
+                            farmers_new=done.farmers_new,
+                            new=done.count("baru"),
+                            changed=done.count("ubah"),
+                            same=done.count("sama"),
+                        ),
                         "success",
                     )
                     return redirect(url_for("pupuk.farmers"))

@@ -4,6 +4,7 @@ regulation changes) and which of the unit's items are subsidised fertilizer of w
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from outlet_pos.core.access import requires
@@ -64,8 +65,12 @@ def het_add():
             (target.errors if target is not None else form.form_errors).append(exc.message)
         else:
             flash(
-                f"HET {FERTILIZER_TYPES[row.fertilizer_type]} {services.het_message(row)} "
-                "tersimpan; HET sebelumnya berakhir sehari sebelumnya.",
+                _(
+                    "HET %(fertilizer)s %(het)s tersimpan; HET sebelumnya berakhir sehari "
+                    "sebelumnya.",
+                    fertilizer=FERTILIZER_TYPES[row.fertilizer_type],
+                    het=services.het_message(row),
+                ),
                 "success",
             )
             return redirect(url_for("pupuk.het"))

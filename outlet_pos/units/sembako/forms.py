@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, FieldList, Form, FormField, HiddenField, SelectField, StringField
@@ -23,8 +25,8 @@ def pilihan(label: str, choices=None, **kwargs) -> SelectField:
     return SelectField(
         label,
         choices=choices or {},
-        invalid_choice_message="Pilihan tidak valid.",
-        invalid_value_message="Pilihan tidak valid.",
+        invalid_choice_message=_l("Pilihan tidak valid."),
+        invalid_value_message=_l("Pilihan tidak valid."),
         **kwargs,
     )
 
@@ -47,10 +49,10 @@ class JumlahField(StringField):
         try:
             qty = parse_qty(text)
         except DomainError as exc:
-            raise ValueError("Isi dengan angka, mis. 12 atau 2,5.") from exc
+            raise ValueError(_("Isi dengan angka, mis. 12 atau 2,5.")) from exc
         if qty < 0 or (qty == 0 and not self.allow_zero):
             raise ValueError(
-                "Harus lebih dari nol." if not self.allow_zero else "Tidak boleh negatif."
+                _("Harus lebih dari nol.") if not self.allow_zero else _("Tidak boleh negatif.")
             )
         self.qty = qty
 
@@ -58,11 +60,11 @@ class JumlahField(StringField):
 class ExtraUnitForm(Form):
     """A pack the item is also sold in (carton, sack), with its own prices and barcodes."""
 
-    name = StringField("Nama satuan", validators=[opsional(), panjang(20)])
-    factor = JumlahField("Isi (satuan dasar)", validators=[opsional()])
-    price_member = RupiahField("Harga anggota", validators=[opsional()], render_kw=NUMERIC)
-    price_general = RupiahField("Harga umum", validators=[opsional()], render_kw=NUMERIC)
-    barcodes = StringField("Barcode", validators=[opsional(), panjang(300)])
+    name = StringField(_l("Nama satuan"), validators=[opsional(), panjang(20)])
+    factor = JumlahField(_l("Isi (satuan dasar)"), validators=[opsional()])
+    price_member = RupiahField(_l("Harga anggota"), validators=[opsional()], render_kw=NUMERIC)
+    price_general = RupiahField(_l("Harga umum"), validators=[opsional()], render_kw=NUMERIC)
+    barcodes = StringField(_l("Barcode"), validators=[opsional(), panjang(300)])
 
     def is_blank(self) -> bool:
         return not any(
@@ -72,32 +74,36 @@ class ExtraUnitForm(Form):
 
 
 class ItemForm(FlaskForm):
-    sku = StringField("SKU", validators=[wajib("SKU wajib diisi."), panjang(40)])
-    name = StringField("Nama barang", validators=[wajib("Nama barang wajib diisi."), panjang(200)])
-    unit = pilihan("Unit usaha", validate_choice=False, validators=[wajib("Pilih unit usaha.")])
-    category = StringField("Kategori", validators=[opsional(), panjang(80)])
+    sku = StringField(_l("SKU"), validators=[wajib(_l("SKU wajib diisi.")), panjang(40)])
+    name = StringField(
+        _l("Nama barang"), validators=[wajib(_l("Nama barang wajib diisi.")), panjang(200)]
+    )
+    unit = pilihan(
+        _l("Unit usaha"), validate_choice=False, validators=[wajib(_l("Pilih unit usaha."))]
+    )
+    category = StringField(_l("Kategori"), validators=[opsional(), panjang(80)])
     base_uom = StringField(
-        "Satuan dasar", validators=[wajib("Satuan dasar wajib diisi."), panjang(20)]
+        _l("Satuan dasar"), validators=[wajib(_l("Satuan dasar wajib diisi.")), panjang(20)]
     )
     decimals = pilihan(
-        "Desimal satuan dasar",
+        _l("Desimal satuan dasar"),
         {"0": "0 — utuh (pcs, botol)", "1": "1", "2": "2", "3": "3 — kg, liter"},
         default="0",
     )
     price_member = RupiahField(
-        "Harga anggota", validators=[wajib("Harga anggota wajib diisi.")], render_kw=NUMERIC
+        _l("Harga anggota"), validators=[wajib(_l("Harga anggota wajib diisi."))], render_kw=NUMERIC
     )
     price_general = RupiahField(
-        "Harga umum", validators=[wajib("Harga umum wajib diisi.")], render_kw=NUMERIC
+        _l("Harga umum"), validators=[wajib(_l("Harga umum wajib diisi."))], render_kw=NUMERIC
     )
-    barcodes = StringField("Barcode satuan dasar", validators=[opsional(), panjang(300)])
-    reorder_point = JumlahField("Titik pesan ulang", validators=[opsional()], allow_zero=True)
+    barcodes = StringField(_l("Barcode satuan dasar"), validators=[opsional(), panjang(300)])
+    reorder_point = JumlahField(_l("Titik pesan ulang"), validators=[opsional()], allow_zero=True)
     inventory_account = pilihan(
-        "Akun persediaan", {k: f"{k} {v}" for k, v in INVENTORY_ACCOUNTS.items()}
+        _l("Akun persediaan"), {k: f"{k} {v}" for k, v in INVENTORY_ACCOUNTS.items()}
     )
-    taxable = BooleanField("Kena PPN (jika koperasi PKP)", default=True)
-    track_batch = BooleanField("Lacak batch dan tanggal kedaluwarsa")
-    active = BooleanField("Aktif dijual", default=True)
+    taxable = BooleanField(_l("Kena PPN (jika koperasi PKP)"), default=True)
+    track_batch = BooleanField(_l("Lacak batch dan tanggal kedaluwarsa"))
+    active = BooleanField(_l("Aktif dijual"), default=True)
     extra = FieldList(FormField(ExtraUnitForm), min_entries=3, max_entries=MAX_EXTRA_UNITS)
 
     def validate_extra(self, field):
@@ -107,20 +113,20 @@ class ItemForm(FlaskForm):
             if f.is_blank():
                 continue
             if not (f.name.data or "").strip():
-                f.name.errors.append("Nama satuan wajib diisi.")
+                f.name.errors.append(_("Nama satuan wajib diisi."))
                 bad = True
             if f.factor.qty is None and not f.factor.errors:
-                f.factor.errors.append("Isi satuan wajib diisi.")
+                f.factor.errors.append(_("Isi satuan wajib diisi."))
                 bad = True
             for price in (f.price_member, f.price_general):
                 if price.amount is None and not price.errors:
-                    price.errors.append("Harga wajib diisi.")
+                    price.errors.append(_("Harga wajib diisi."))
                     bad = True
             bad = bad or any(x.errors for x in (f.factor, f.price_member, f.price_general))
         if bad:
             from wtforms.validators import ValidationError
 
-            raise ValidationError("Periksa satuan tambahan yang ditandai.")
+            raise ValidationError(_("Periksa satuan tambahan yang ditandai."))
 
 
 def split_codes(text: str | None) -> list[str]:
@@ -132,26 +138,30 @@ class ItemFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    q = StringField("Cari", validators=[opsional(), panjang(60)])
-    unit = pilihan("Unit usaha", validate_choice=False)
-    category = pilihan("Kategori", validate_choice=False)
-    active = pilihan("Status", {"": "Semua", "1": "Aktif", "0": "Nonaktif"}, validate_choice=False)
+    q = StringField(_l("Cari"), validators=[opsional(), panjang(60)])
+    unit = pilihan(_l("Unit usaha"), validate_choice=False)
+    category = pilihan(_l("Kategori"), validate_choice=False)
+    active = pilihan(
+        _l("Status"), {"": "Semua", "1": "Aktif", "0": "Nonaktif"}, validate_choice=False
+    )
 
 
 class ImportForm(FlaskForm):
-    file = FileField("Berkas CSV atau Excel (.xlsx)")
+    file = FileField(_l("Berkas CSV atau Excel (.xlsx)"))
     token = HiddenField()  # names the uploaded file kept for the confirm step
     filename = HiddenField()
 
 
 class BulkPriceForm(FlaskForm):
-    unit = pilihan("Unit usaha", validate_choice=False)
-    category = pilihan("Kategori", validate_choice=False)
-    target = pilihan("Harga yang diubah", dict(TARGETS), default="both")
-    mode = pilihan("Cara", dict(MODES), default="percent")
-    change = StringField("Perubahan", validators=[wajib("Isi besar perubahan.")], render_kw=NUMERIC)
+    unit = pilihan(_l("Unit usaha"), validate_choice=False)
+    category = pilihan(_l("Kategori"), validate_choice=False)
+    target = pilihan(_l("Harga yang diubah"), dict(TARGETS), default="both")
+    mode = pilihan(_l("Cara"), dict(MODES), default="percent")
+    change = StringField(
+        _l("Perubahan"), validators=[wajib(_l("Isi besar perubahan."))], render_kw=NUMERIC
+    )
     rounding = pilihan(
-        "Bulatkan ke",
+        _l("Bulatkan ke"),
         {
             str(r): "Rp1 (tanpa pembulatan)" if r == 1 else f"Rp{r:,}".replace(",", ".")
             for r in ROUNDINGS
@@ -167,7 +177,7 @@ class BulkPriceForm(FlaskForm):
         try:
             value = parse_qty(text.lstrip("+-")) * (-1 if text.startswith("-") else 1)
         except DomainError:
-            self.change.errors.append("Isi dengan angka, mis. 5, -2,5 atau -1.000.")
+            self.change.errors.append(_("Isi dengan angka, mis. 5, -2,5 atau -1.000."))
             return None
         return value
 
@@ -176,12 +186,12 @@ class StockFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    q = StringField("Cari", validators=[opsional(), panjang(60)])
-    location = pilihan("Lokasi", validate_choice=False)
-    unit = pilihan("Unit usaha", validate_choice=False)
-    category = pilihan("Kategori", validate_choice=False)
+    q = StringField(_l("Cari"), validators=[opsional(), panjang(60)])
+    location = pilihan(_l("Lokasi"), validate_choice=False)
+    unit = pilihan(_l("Unit usaha"), validate_choice=False)
+    category = pilihan(_l("Kategori"), validate_choice=False)
     status = pilihan(
-        "Status stok",
+        _l("Status stok"),
         {"": "Semua", "low": "Perlu pesan ulang", "out": "Habis"},
         validate_choice=False,
     )
@@ -189,45 +199,49 @@ class StockFilterForm(FlaskForm):
 
 class TransferForm(FlaskForm):
     item = StringField(
-        "Barang (SKU atau barcode)",
-        validators=[wajib("Pilih barang."), panjang(60)],
+        _l("Barang (SKU atau barcode)"),
+        validators=[wajib(_l("Pilih barang.")), panjang(60)],
         render_kw={"list": "sembako-items", "autocomplete": "off"},
     )
-    source = pilihan("Dari lokasi", validate_choice=False, validators=[wajib("Pilih lokasi asal.")])
-    target = pilihan("Ke lokasi", validate_choice=False, validators=[wajib("Pilih lokasi tujuan.")])
-    qty = JumlahField("Jumlah (satuan dasar)", validators=[wajib("Isi jumlah.")])
-    note = StringField("Catatan", validators=[opsional(), panjang(300)])
+    source = pilihan(
+        _l("Dari lokasi"), validate_choice=False, validators=[wajib(_l("Pilih lokasi asal."))]
+    )
+    target = pilihan(
+        _l("Ke lokasi"), validate_choice=False, validators=[wajib(_l("Pilih lokasi tujuan."))]
+    )
+    qty = JumlahField(_l("Jumlah (satuan dasar)"), validators=[wajib(_l("Isi jumlah."))])
+    note = StringField(_l("Catatan"), validators=[opsional(), panjang(300)])
 
 
 class WriteOffForm(FlaskForm):
     item = StringField(
-        "Barang (SKU atau barcode)",
-        validators=[wajib("Pilih barang."), panjang(60)],
+        _l("Barang (SKU atau barcode)"),
+        validators=[wajib(_l("Pilih barang.")), panjang(60)],
         render_kw={"list": "sembako-items", "autocomplete": "off"},
     )
-    location = pilihan("Lokasi", validate_choice=False, validators=[wajib("Pilih lokasi.")])
+    location = pilihan(_l("Lokasi"), validate_choice=False, validators=[wajib(_l("Pilih lokasi."))])
     batch = StringField(
-        "Nomor batch (kosongkan: yang paling dulu kedaluwarsa)",
+        _l("Nomor batch (kosongkan: yang paling dulu kedaluwarsa)"),
         validators=[opsional(), panjang(40)],
     )
-    qty = JumlahField("Jumlah (satuan dasar)", validators=[wajib("Isi jumlah.")])
+    qty = JumlahField(_l("Jumlah (satuan dasar)"), validators=[wajib(_l("Isi jumlah."))])
     reason = StringField(
-        "Alasan", validators=[wajib("Alasan penghapusan wajib diisi."), panjang(300)]
+        _l("Alasan"), validators=[wajib(_l("Alasan penghapusan wajib diisi.")), panjang(300)]
     )
 
 
 class CountCreateForm(FlaskForm):
-    location = pilihan("Lokasi", validate_choice=False, validators=[wajib("Pilih lokasi.")])
-    category = pilihan("Kategori (kosongkan: semua barang)", validate_choice=False)
-    note = StringField("Catatan", validators=[opsional(), panjang(300)])
+    location = pilihan(_l("Lokasi"), validate_choice=False, validators=[wajib(_l("Pilih lokasi."))])
+    category = pilihan(_l("Kategori (kosongkan: semua barang)"), validate_choice=False)
+    note = StringField(_l("Catatan"), validators=[opsional(), panjang(300)])
 
 
 class CountCancelForm(FlaskForm):
-    reason = StringField("Alasan pembatalan", validators=[opsional(), panjang(300)])
+    reason = StringField(_l("Alasan pembatalan"), validators=[opsional(), panjang(300)])
 
 
 class StockCardForm(FlaskForm):
     class Meta:
         csrf = False
 
-    lokasi = pilihan("Lokasi", validate_choice=False)
+    lokasi = pilihan(_l("Lokasi"), validate_choice=False)

@@ -6,6 +6,7 @@ import hashlib
 from decimal import Decimal
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -160,7 +161,10 @@ def _item_form(item: Item | None):
             except DomainError as exc:
                 _put_error(form, exc)
             else:
-                flash(f"Barang {saved.sku} — {saved.name} tersimpan.", "success")
+                flash(
+                    _("Barang %(sku)s — %(name)s tersimpan.", sku=saved.sku, name=saved.name),
+                    "success",
+                )
                 return redirect(url_for("sembako.items", q=saved.sku))
     status = 400 if request.method == "POST" else 200
     return render_template("sembako/item_form.html", form=form, item=item), status
@@ -201,7 +205,14 @@ def items_import():
                 if request.form.get("confirm") and preview.ok:
                     created, updated = run_transaction(catalog_io.apply_import, coop, preview, user)
                     path.unlink(missing_ok=True)
-                    flash(f"Impor selesai: {created} barang baru, {updated} diperbarui.", "success")
+                    flash(
+                        _(
+                            "Impor selesai: %(created)s barang baru, %(updated)s diperbarui.",
+                            created=created,
+                            updated=updated,
+                        ),
+                        "success",
+                    )
                     return redirect(url_for("sembako.items"))
         except DomainError as exc:
             (form.file.errors if exc.field == "file" else form.form_errors).append(exc.message)
@@ -238,7 +249,7 @@ def bulk_price():
                 seen = _fingerprint(changes)
                 if request.form.get("apply") and form.fingerprint.data == seen:
                     n = run_transaction(catalog_io.apply_price_change, coop, _user(), **criteria)
-                    flash(f"Harga {n} barang diubah.", "success")
+                    flash(_("Harga %(n)s barang diubah.", n=n), "success")
                     return redirect(url_for("sembako.items"))
                 if request.form.get("apply"):
                     form.form_errors.append(

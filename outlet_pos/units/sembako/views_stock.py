@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from flask import Response, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -148,8 +149,16 @@ def transfer():
                 _put_error(form, exc, {"target": "target", "qty": "qty", "batch": "item"})
             else:
                 flash(
-                    f"{fmt_qty(form.qty.qty)} {item.base_uom} {item.name} dipindah dari "
-                    f"{source.name} ke {target.name} (nilai Rp{value:,}).".replace(",", "."),
+                    _(
+                        "%(qty)s %(unit)s %(name)s dipindah dari %(source)s ke %(target)s "
+                        "(nilai Rp%(value)s).",
+                        qty=fmt_qty(form.qty.qty),
+                        unit=item.base_uom,
+                        name=item.name,
+                        source=source.name,
+                        target=target.name,
+                        value=format(value, ","),
+                    ).replace(",", "."),
                     "success",
                 )
                 return redirect(url_for("sembako.stock", location=target.id))
@@ -189,7 +198,14 @@ def write_off():
             except DomainError as exc:
                 _put_error(form, exc, {"reason": "reason", "qty": "qty", "batch": "batch"})
             else:
-                flash(f"Penghapusan {item.name} diposting dengan jurnal {entry.number}.", "success")
+                flash(
+                    _(
+                        "Penghapusan %(name)s diposting dengan jurnal %(number)s.",
+                        name=item.name,
+                        number=entry.number,
+                    ),
+                    "success",
+                )
                 return redirect(url_for("sembako.stock", location=location.id))
     status = 400 if request.method == "POST" else 200
     return render_template("sembako/write_off.html", form=form, options=item_options(coop)), status
@@ -248,7 +264,13 @@ def count_create():
             except DomainError as exc:
                 _put_error(form, exc, {"items": "category"})
             else:
-                flash(f"Stok opname {count.number} dibuat; cetak lembar hitungnya.", "success")
+                flash(
+                    _(
+                        "Stok opname %(number)s dibuat; cetak lembar hitungnya.",
+                        number=count.number,
+                    ),
+                    "success",
+                )
                 return redirect(url_for("sembako.count_detail", count_id=count.id))
     return _counts_page(form, 400)
 
@@ -294,7 +316,8 @@ def count_save(count_id: int):
         flash(exc.message, "error")
         return _detail(count, {}, typed, 400)
     flash(
-        "Stok opname diajukan untuk disetujui." if submit else "Hasil hitung tersimpan.", "success"
+        _("Stok opname diajukan untuk disetujui.") if submit else _("Hasil hitung tersimpan."),
+        "success",
     )
     return redirect(url_for("sembako.count_detail", count_id=count_id))
 

@@ -4,6 +4,8 @@ the one-field action forms (setor, tarik, bayar) share."""
 from __future__ import annotations
 
 from flask import request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
 
@@ -24,7 +26,7 @@ class AngkaField(IntegerField):
         text = valuelist[0].strip()
         if not text.isdigit() or len(text) > 6:
             self.data = None
-            raise ValueError("Isi dengan bilangan bulat, mis. 12.")
+            raise ValueError(_("Isi dengan bilangan bulat, mis. 12."))
         self.data = int(text)
 
 
@@ -32,28 +34,28 @@ def pilihan(label: str, choices=None, **kwargs) -> SelectField:
     return SelectField(
         label,
         choices=choices or {},
-        invalid_choice_message="Pilihan tidak valid.",
-        invalid_value_message="Pilihan tidak valid.",
+        invalid_choice_message=_l("Pilihan tidak valid."),
+        invalid_value_message=_l("Pilihan tidak valid."),
         **kwargs,
     )
 
 
 class MemberForm(FlaskForm):
-    name = StringField("Nama lengkap (sesuai KTP)", [wajib(), panjang(200)])
+    name = StringField(_l("Nama lengkap (sesuai KTP)"), [wajib(), panjang(200)])
     nik = StringField(
-        "NIK",
-        [wajib("NIK wajib diisi (16 angka sesuai KTP).")],
+        _l("NIK"),
+        [wajib(_l("NIK wajib diisi (16 angka sesuai KTP)."))],
         render_kw={"inputmode": "numeric", "maxlength": 16},
     )
-    birth_date = TanggalField("Tanggal lahir", [opsional()])
-    address = StringField("Alamat (RT/RW, dusun)", [panjang(300)])
-    desa = StringField("Desa/kelurahan", [panjang(100)])
-    phone = StringField("Nomor HP", [panjang(20)], render_kw={"inputmode": "tel"})
-    occupation = StringField("Pekerjaan", [panjang(100)])
-    heir_name = StringField("Nama ahli waris", [panjang(200)])
-    heir_relation = StringField("Hubungan ahli waris", [panjang(50)])
-    pay_pokok = BooleanField("Bayar simpanan pokok sekarang", default=True)
-    via = pilihan("Cara bayar", dict(VIAS), default="tunai")
+    birth_date = TanggalField(_l("Tanggal lahir"), [opsional()])
+    address = StringField(_l("Alamat (RT/RW, dusun)"), [panjang(300)])
+    desa = StringField(_l("Desa/kelurahan"), [panjang(100)])
+    phone = StringField(_l("Nomor HP"), [panjang(20)], render_kw={"inputmode": "tel"})
+    occupation = StringField(_l("Pekerjaan"), [panjang(100)])
+    heir_name = StringField(_l("Nama ahli waris"), [panjang(200)])
+    heir_relation = StringField(_l("Hubungan ahli waris"), [panjang(50)])
+    pay_pokok = BooleanField(_l("Bayar simpanan pokok sekarang"), default=True)
+    via = pilihan(_l("Cara bayar"), dict(VIAS), default="tunai")
 
     def values(self) -> dict:
         return {
@@ -73,27 +75,29 @@ class MemberForm(FlaskForm):
 
 
 class LoanForm(FlaskForm):
-    member = StringField("Nomor anggota", [wajib("Isi nomor anggota.")])
-    product = pilihan("Produk pinjaman", coerce=int)
-    principal = RupiahField("Jumlah pinjaman", [wajib()])
-    months = AngkaField("Jangka waktu (bulan)", [wajib("Isi jangka waktu.")])
-    purpose = StringField("Tujuan pinjaman", [wajib(), panjang(200)])
-    monthly_income = RupiahField("Penghasilan per bulan", [opsional()])
-    collateral_note = TextAreaField("Jaminan (keterangan)", [panjang(300)])
+    member = StringField(_l("Nomor anggota"), [wajib(_l("Isi nomor anggota."))])
+    product = pilihan(_l("Produk pinjaman"), coerce=int)
+    principal = RupiahField(_l("Jumlah pinjaman"), [wajib()])
+    months = AngkaField(_l("Jangka waktu (bulan)"), [wajib(_l("Isi jangka waktu."))])
+    purpose = StringField(_l("Tujuan pinjaman"), [wajib(), panjang(200)])
+    monthly_income = RupiahField(_l("Penghasilan per bulan"), [opsional()])
+    collateral_note = TextAreaField(_l("Jaminan (keterangan)"), [panjang(300)])
 
 
 class LoanProductForm(FlaskForm):
-    code = StringField("Kode", [wajib(), panjang(20)])
-    name = StringField("Nama produk", [wajib(), panjang(100)])
-    annual_rate = StringField("Bunga per tahun (%)", [wajib()], render_kw={"inputmode": "decimal"})
-    method = pilihan("Metode", dict(METHODS))
-    min_months = AngkaField("Jangka minimal (bulan)", [wajib()])
-    max_months = AngkaField("Jangka maksimal (bulan)", [wajib()])
-    admin_fee = RupiahField("Biaya administrasi", [opsional()])
-    provisi_percent = StringField("Provisi (%)", default="0")
-    penalty_daily_percent = StringField("Denda per hari (%)", default="0")
-    grace_days = AngkaField("Masa tenggang (hari)", default=0)
-    active = BooleanField("Aktif", default=True)
+    code = StringField(_l("Kode"), [wajib(), panjang(20)])
+    name = StringField(_l("Nama produk"), [wajib(), panjang(100)])
+    annual_rate = StringField(
+        _l("Bunga per tahun (%)"), [wajib()], render_kw={"inputmode": "decimal"}
+    )
+    method = pilihan(_l("Metode"), dict(METHODS))
+    min_months = AngkaField(_l("Jangka minimal (bulan)"), [wajib()])
+    max_months = AngkaField(_l("Jangka maksimal (bulan)"), [wajib()])
+    admin_fee = RupiahField(_l("Biaya administrasi"), [opsional()])
+    provisi_percent = StringField(_l("Provisi (%)"), default="0")
+    penalty_daily_percent = StringField(_l("Denda per hari (%)"), default="0")
+    grace_days = AngkaField(_l("Masa tenggang (hari)"), default=0)
+    active = BooleanField(_l("Aktif"), default=True)
 
 
 def form_amount(name: str = "amount") -> int:
@@ -120,10 +124,12 @@ def form_via() -> str:
 
 
 class SavingsProductForm(FlaskForm):
-    code = StringField("Kode", [wajib(), panjang(20)])
-    name = StringField("Nama produk", [wajib(), panjang(100)])
-    kind = pilihan("Jenis simpanan")
-    annual_rate = StringField("Bunga per tahun (%)", [wajib()], render_kw={"inputmode": "decimal"})
-    interest_basis = pilihan("Dasar bunga sukarela")
-    term_months = AngkaField("Jangka berjangka (bulan)", default=0)
-    early_penalty_percent = StringField("Penalti cair sebelum jatuh tempo (%)", default="0")
+    code = StringField(_l("Kode"), [wajib(), panjang(20)])
+    name = StringField(_l("Nama produk"), [wajib(), panjang(100)])
+    kind = pilihan(_l("Jenis simpanan"))
+    annual_rate = StringField(
+        _l("Bunga per tahun (%)"), [wajib()], render_kw={"inputmode": "decimal"}
+    )
+    interest_basis = pilihan(_l("Dasar bunga sukarela"))
+    term_months = AngkaField(_l("Jangka berjangka (bulan)"), default=0)
+    early_penalty_percent = StringField(_l("Penalti cair sebelum jatuh tempo (%)"), default="0")

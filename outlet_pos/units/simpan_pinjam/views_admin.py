@@ -7,6 +7,7 @@ import json
 from datetime import date
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from outlet_pos.core.access import requires
@@ -77,7 +78,7 @@ def loan_product_edit(product_id: int | None):
             target = getattr(form, exc.field or "", None)
             (target.errors if target is not None else form.form_errors).append(exc.message)
         else:
-            flash("Produk pinjaman disimpan.", "success")
+            flash(_("Produk pinjaman disimpan."), "success")
             return redirect(url_for("simpin.products"))
     return render_template("simpin/loan_product_form.html", form=form, product=product)
 
@@ -105,7 +106,7 @@ def policy_save():
         except InvalidOperation:
             raise ValueError from None
     except ValueError:
-        flash("Isi kebijakan dengan angka.", "error")
+        flash(_("Isi kebijakan dengan angka."), "error")
         return redirect(url_for("simpin.products"))
     return act(
         url_for("simpin.products"),
@@ -179,7 +180,7 @@ def savings_product_edit(savings_product_id: int | None):
             target = getattr(form, exc.field or "", None)
             (target.errors if target is not None else form.form_errors).append(exc.message)
         else:
-            flash("Produk simpanan disimpan. Rekening yang sudah ada memakai bunga baru mulai "
-                  "perhitungan bunga berikutnya.", "success")  # fmt: skip
+            flash(_("Produk simpanan disimpan. Rekening yang sudah ada memakai bunga baru mulai "
+                  "perhitungan bunga berikutnya."), "success")  # fmt: skip
             return redirect(url_for("simpin.products"))
     return render_template("simpin/savings_product_form.html", form=form, product=product)

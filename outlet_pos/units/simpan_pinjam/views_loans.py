@@ -6,6 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from outlet_pos.core.access import User, requires
@@ -113,7 +114,10 @@ def loan_new():
                 (target.errors if target is not None else form.form_errors).append(exc.message)
             else:
                 flash(
-                    f"Pengajuan {loan.number} tercatat; menunggu persetujuan pengurus lain.",
+                    _(
+                        "Pengajuan %(number)s tercatat; menunggu persetujuan pengurus lain.",
+                        number=loan.number,
+                    ),
                     "success",
                 )
                 return redirect(url_for("simpin.loan_detail", loan_id=loan.id))

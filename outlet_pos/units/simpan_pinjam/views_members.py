@@ -6,6 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from outlet_pos.core.access import requires
@@ -96,7 +97,14 @@ def member_new():
             target = getattr(form, exc.field or "", None)
             (target.errors if target is not None else form.form_errors).append(exc.message)
         else:
-            flash(f"{member.name} terdaftar sebagai anggota {member.member_number}.", "success")
+            flash(
+                _(
+                    "%(name)s terdaftar sebagai anggota %(member_number)s.",
+                    name=member.name,
+                    member_number=member.member_number,
+                ),
+                "success",
+            )
             return redirect(url_for("simpin.member_detail", member_id=member.id))
     return render_template(
         "simpin/member_form.html", form=form, member=None, pokok=coop.simpanan_pokok_amount,
@@ -117,7 +125,7 @@ def member_edit(member_id: int):
             target = getattr(form, exc.field or "", None)
             (target.errors if target is not None else form.form_errors).append(exc.message)
         else:
-            flash("Data anggota disimpan.", "success")
+            flash(_("Data anggota disimpan."), "success")
             return redirect(url_for("simpin.member_detail", member_id=member.id))
     return render_template("simpin/member_form.html", form=form, member=member, pokok=0, shift=None)
 
@@ -210,7 +218,7 @@ def member_leave(member_id: int):
     coop = require_cooperative()
     member = get_scoped_or_404(Member, member_id)
     if member.status != "aktif":
-        flash("Anggota ini sudah tidak aktif.", "error")
+        flash(_("Anggota ini sudah tidak aktif."), "error")
         return redirect(url_for("simpin.member_detail", member_id=member.id))
     if request.method == "POST":
         status = request.form.get("status", "")
@@ -226,8 +234,17 @@ def member_leave(member_id: int):
             flash(exc.message, "error")
             return redirect(url_for("simpin.member_leave", member_id=member.id))
         flash(
-            f"{member.name} {'keluar' if status == 'keluar' else 'dicatat meninggal'}; "
-            f"dibayarkan {format_rupiah(result['paid'])}.",
+            _(
+                "%(name)s keluar; dibayarkan %(amount)s.",
+                name=member.name,
+                amount=format_rupiah(result["paid"]),
+            )
+            if status == "keluar"
+            else _(
+                "%(name)s dicatat meninggal; dibayarkan %(amount)s.",
+                name=member.name,
+                amount=format_rupiah(result["paid"]),
+            ),
             "success",
         )
         return redirect(back)

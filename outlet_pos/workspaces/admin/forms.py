@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import pgettext
 from flask_babel.speaklater import LazyString
@@ -47,7 +48,7 @@ class AngkaField(IntegerField):
         raw = valuelist[0].strip()[:10]
         if not raw.isascii() or not raw.isdigit():
             self.data = None
-            raise ValueError("Isi dengan bilangan bulat (tanpa titik atau koma).")
+            raise ValueError(_("Isi dengan bilangan bulat (tanpa titik atau koma)."))
         self.data = int(raw)
 
 
@@ -57,8 +58,8 @@ def pilihan(label: str, choices: dict | None = None, **kwargs) -> SelectField:
     return SelectField(
         label,
         choices=choices or {},
-        invalid_choice_message="Pilihan tidak valid.",
-        invalid_value_message="Pilihan tidak valid.",
+        invalid_choice_message=_l("Pilihan tidak valid."),
+        invalid_value_message=_l("Pilihan tidak valid."),
         **kwargs,
     )
 
@@ -66,7 +67,7 @@ def pilihan(label: str, choices: dict | None = None, **kwargs) -> SelectField:
 def _rentang(low: int, high: int):
     def check(form, field):
         if field.data is not None and not low <= field.data <= high:
-            raise ValidationError(f"Harus {low}–{high}.")
+            raise ValidationError(_("Harus %(low)s–%(high)s.", low=low, high=high))
 
     return check
 
@@ -78,13 +79,13 @@ def persen(key: str) -> AngkaField:
     return AngkaField(
         LazyString(lambda: f"{SHU_LABELS[key]} (%)"),
         render_kw=NUMERIC,
-        validators=[wajib_input("Wajib diisi (boleh 0)."), _rentang(0, 100)],
+        validators=[wajib_input(_l("Wajib diisi (boleh 0).")), _rentang(0, 100)],
     )
 
 
 class CooperativeForm(FlaskForm):
     name = StringField(
-        _l("Nama koperasi"), validators=[wajib("Nama koperasi wajib diisi."), panjang(200)]
+        _l("Nama koperasi"), validators=[wajib(_l("Nama koperasi wajib diisi.")), panjang(200)]
     )
     legal_number = StringField(_l("Nomor badan hukum"), validators=[opsional(), panjang(100)])
     nik_koperasi = StringField(_l("NIK koperasi"), validators=[opsional(), panjang(40)])
@@ -145,7 +146,7 @@ class CooperativeForm(FlaskForm):
             # Whitespace passes InputRequired but is no number: the sum below would meet None
             # (found by tests/fuzz).
             if f.data is None and not f.errors:
-                f.errors.append("Wajib diisi (boleh 0).")
+                f.errors.append(_("Wajib diisi (boleh 0)."))
                 ok = False
         if all(f.data is not None and not f.errors for f in self.shu_fields()):
             total = sum(self.shu_allocation().values())
@@ -176,14 +177,14 @@ class CooperativeForm(FlaskForm):
 
 
 class OutletForm(FlaskForm):
-    code = StringField(_l("Kode gerai"), validators=[wajib("Kode wajib diisi."), panjang(20)])
-    name = StringField(_l("Nama gerai"), validators=[wajib("Nama wajib diisi."), panjang(200)])
+    code = StringField(_l("Kode gerai"), validators=[wajib(_l("Kode wajib diisi.")), panjang(20)])
+    name = StringField(_l("Nama gerai"), validators=[wajib(_l("Nama wajib diisi.")), panjang(200)])
     address = StringField(_l("Alamat"), validators=[opsional(), panjang(300)])
 
 
 class UnitForm(FlaskForm):
-    code = StringField(_l("Kode unit"), validators=[wajib("Kode wajib diisi."), panjang(30)])
-    name = StringField(_l("Nama unit"), validators=[wajib("Nama wajib diisi."), panjang(200)])
+    code = StringField(_l("Kode unit"), validators=[wajib(_l("Kode wajib diisi.")), panjang(30)])
+    name = StringField(_l("Nama unit"), validators=[wajib(_l("Nama wajib diisi.")), panjang(200)])
     kind = pilihan(_l("Jenis unit"), dict(UNIT_KINDS))
     outlet = pilihan(_l("Gerai"), default="")
     active = BooleanField(_l("Aktif"), default=True)
@@ -191,27 +192,27 @@ class UnitForm(FlaskForm):
 
 class UserCreateForm(FlaskForm):
     username = StringField(
-        _l("Nama pengguna"), validators=[wajib("Nama pengguna wajib diisi."), panjang(64)]
+        _l("Nama pengguna"), validators=[wajib(_l("Nama pengguna wajib diisi.")), panjang(64)]
     )
     full_name = StringField(
-        _l("Nama lengkap"), validators=[wajib("Nama lengkap wajib diisi."), panjang(200)]
+        _l("Nama lengkap"), validators=[wajib(_l("Nama lengkap wajib diisi.")), panjang(200)]
     )
     password = PasswordField(
-        _l("Kata sandi"), validators=[wajib("Kata sandi wajib diisi."), panjang(128)]
+        _l("Kata sandi"), validators=[wajib(_l("Kata sandi wajib diisi.")), panjang(128)]
     )
     confirm = PasswordField(
-        _l("Ulangi kata sandi"), validators=[wajib("Ulangi kata sandi."), panjang(128)]
+        _l("Ulangi kata sandi"), validators=[wajib(_l("Ulangi kata sandi.")), panjang(128)]
     )
     is_admin = BooleanField(_l("Admin sistem (mengelola koperasi dan pengguna)"))
 
     def validate_confirm(self, field):
         if self.password.data and field.data != self.password.data:
-            raise ValidationError("Kedua kata sandi tidak sama.")
+            raise ValidationError(_("Kedua kata sandi tidak sama."))
 
 
 class UserEditForm(FlaskForm):
     full_name = StringField(
-        _l("Nama lengkap"), validators=[wajib("Nama lengkap wajib diisi."), panjang(200)]
+        _l("Nama lengkap"), validators=[wajib(_l("Nama lengkap wajib diisi.")), panjang(200)]
     )
     active = BooleanField(_l("Akun aktif (boleh masuk)"))
     is_admin = BooleanField(_l("Admin sistem"))
@@ -219,27 +220,29 @@ class UserEditForm(FlaskForm):
 
 class PasswordResetForm(FlaskForm):
     password = PasswordField(
-        _l("Kata sandi baru"), validators=[wajib("Kata sandi wajib diisi."), panjang(128)]
+        _l("Kata sandi baru"), validators=[wajib(_l("Kata sandi wajib diisi.")), panjang(128)]
     )
     confirm = PasswordField(
-        _l("Ulangi kata sandi baru"), validators=[wajib("Ulangi kata sandi."), panjang(128)]
+        _l("Ulangi kata sandi baru"), validators=[wajib(_l("Ulangi kata sandi.")), panjang(128)]
     )
 
     def validate_confirm(self, field):
         if self.password.data and field.data != self.password.data:
-            raise ValidationError("Kedua kata sandi tidak sama.")
+            raise ValidationError(_("Kedua kata sandi tidak sama."))
 
 
 # "admin" is a flag on the user, not a role held in a cooperative.
 # Built per form (wtforms calls it) so the placeholder follows the user's language.
 def role_choices() -> dict[str, str]:
-    return {"": str(_l("— pilih peran —"))} | {k: v for k, v in ROLES.items() if k != "admin"}
+    # Role names translated like the role_label filter does (marked in app.ROLE_NAMES).
+    return {"": _("— pilih peran —")} | {k: _(v) for k, v in ROLES.items() if k != "admin"}
 
 
 class GrantRoleForm(FlaskForm):
     # "Koperasi" alone is the (plural) menu entry; a lambda keeps this one lazy and extractable.
     cooperative = pilihan(
-        LazyString(lambda: pgettext("singular", "Koperasi")), validators=[wajib("Pilih koperasi.")]
+        LazyString(lambda: pgettext("singular", "Koperasi")),
+        validators=[wajib(_l("Pilih koperasi."))],
     )
-    role = pilihan(_l("Peran"), role_choices, validators=[wajib("Pilih peran.")])
+    role = pilihan(_l("Peran"), role_choices, validators=[wajib(_l("Pilih peran."))])
     unit = pilihan(_l("Hanya untuk unit (opsional)"), default="")

@@ -8,6 +8,7 @@ cooperative the admin is working in, so ids are looked up directly (404 when mis
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
@@ -119,7 +120,9 @@ def _cooperative_form(coop: Cooperative | None):
                     _actor(),
                     shu_allocation=form.shu_allocation(),
                 )
-                flash(f"Koperasi {coop.name} dibuat beserta bagan akunnya.", "success")
+                flash(
+                    _("Koperasi %(name)s dibuat beserta bagan akunnya.", name=coop.name), "success"
+                )
             else:
                 run_transaction(
                     onboarding.update_cooperative,
@@ -128,7 +131,7 @@ def _cooperative_form(coop: Cooperative | None):
                     _actor(),
                     shu_allocation=form.shu_allocation(),
                 )
-                flash(f"Data {coop.name} disimpan.", "success")
+                flash(_("Data %(name)s disimpan.", name=coop.name), "success")
         except DomainError as exc:
             if exc.field is None:
                 form.shu_errors.append(exc.message)
@@ -221,7 +224,7 @@ def _save_outlet(coop: Cooperative, outlet: Outlet | None):
         except DomainError as exc:
             _put_error(form, exc, fallback="code")
         else:
-            flash(f"Gerai {saved.code} disimpan.", "success")
+            flash(_("Gerai %(code)s disimpan.", code=saved.code), "success")
             return redirect(url_for("admin.cooperative_detail", coop_id=coop.id))
     if outlet is None:
         return _detail_page(coop, outlet_form=form)
@@ -263,7 +266,7 @@ def _save_unit(coop: Cooperative, unit: BusinessUnit | None):
         except DomainError as exc:
             _put_error(form, exc, fallback="code")
         else:
-            flash(f"Unit {saved.name} disimpan.", "success")
+            flash(_("Unit %(name)s disimpan.", name=saved.name), "success")
             return redirect(url_for("admin.cooperative_detail", coop_id=coop.id))
     if unit is None:
         return _detail_page(coop, unit_form=form)
@@ -312,7 +315,13 @@ def user_new():
         except DomainError as exc:
             _put_error(form, exc, fallback="username")
         else:
-            flash(f"Pengguna {user.username} dibuat. Berikan perannya di bawah.", "success")
+            flash(
+                _(
+                    "Pengguna %(username)s dibuat. Berikan perannya di bawah.",
+                    username=user.username,
+                ),
+                "success",
+            )
             return redirect(url_for("admin.user_edit", user_id=user.id))
     return render_template("admin/user_new.html", form=form), _status()
 
@@ -367,7 +376,9 @@ def user_edit(user_id: int):
             _put_error(form, exc, fallback="full_name")
         else:
             flash(
-                f"Data {user.username} disimpan." if changes else "Tidak ada perubahan.",
+                _("Data %(username)s disimpan.", username=user.username)
+                if changes
+                else _("Tidak ada perubahan."),
                 "success" if changes else "info",
             )
             return redirect(url_for("admin.user_edit", user_id=user.id))
@@ -387,7 +398,13 @@ def user_password(user_id: int):
         else:
             if user.id == current_user.id:
                 login_user(user)  # the session token changed with the password
-            flash(f"Kata sandi {user.username} diganti; sesi lamanya berakhir.", "success")
+            flash(
+                _(
+                    "Kata sandi %(username)s diganti; sesi lamanya berakhir.",
+                    username=user.username,
+                ),
+                "success",
+            )
             return redirect(url_for("admin.user_edit", user_id=user.id))
     return _user_page(user, password=form)
 
@@ -397,7 +414,7 @@ def user_password(user_id: int):
 def user_unlock(user_id: int):
     user = _get_or_404(User, user_id)
     run_transaction(onboarding.unlock_user, user, _actor())
-    flash(f"Akun {user.username} dibuka kuncinya.", "success")
+    flash(_("Akun %(username)s dibuka kuncinya.", username=user.username), "success")
     return redirect(url_for("admin.user_edit", user_id=user.id))
 
 
@@ -416,7 +433,15 @@ def role_grant(user_id: int):
         except DomainError as exc:
             _put_error(form, exc, fallback="role")
         else:
-            flash(f"{user.username} kini {m.role_label} di {coop.name}.", "success")
+            flash(
+                _(
+                    "%(username)s kini %(role)s di %(name)s.",
+                    username=user.username,
+                    role=_(m.role_label),
+                    name=coop.name,
+                ),
+                "success",
+            )
             return redirect(url_for("admin.user_edit", user_id=user.id))
     return _user_page(user, grant=form)
 
@@ -430,9 +455,9 @@ def role_revoke(user_id: int, membership_id: int):
     # The form names the role the admin saw, so a stale page (SQLite may reuse the id of a
     # deleted row) never revokes something else.
     if request.form.get("role") != membership.role:
-        flash("Peran ini sudah berubah sejak halaman dibuka; periksa lagi lalu ulangi.", "error")
+        flash(_("Peran ini sudah berubah sejak halaman dibuka; periksa lagi lalu ulangi."), "error")
         return _user_page(membership.user)
     label, coop_name = membership.role_label, membership.cooperative.name
     run_transaction(onboarding.revoke_role, membership, actor=_actor())
-    flash(f"Peran {label} di {coop_name} dicabut.", "success")
+    flash(_("Peran %(role)s di %(name)s dicabut.", role=_(label), name=coop_name), "success")
     return redirect(url_for("admin.user_edit", user_id=user_id))

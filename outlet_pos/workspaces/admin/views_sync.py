@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 
 from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -103,7 +104,7 @@ def sync_register():
             except DomainError as exc:
                 form.form_errors.append(exc.message)
             else:
-                flash("Gerai terdaftar. Riwayat pembukuan mengantre untuk dikirim.", "success")
+                flash(_("Gerai terdaftar. Riwayat pembukuan mengantre untuk dikirim."), "success")
                 return redirect(url_for("admin.sync_page"))
     return _page(register_form=form), 400
 
@@ -116,11 +117,22 @@ def sync_now():
         try:
             result = outlet.sync_once()
         except DomainError as exc:
-            flash(f"Sinkron gagal: {exc.message} Tidak ada data yang hilang; coba lagi.", "error")
+            flash(
+                _(
+                    "Sinkron gagal: %(message)s Tidak ada data yang hilang; coba lagi.",
+                    message=exc.message,
+                ),
+                "error",
+            )
         else:
             flash(
-                f"Terkirim {result.records} perubahan dalam {result.batches} batch; "
-                f"sisa antrean {result.backlog}.",
+                _(
+                    "Terkirim %(records)s perubahan dalam %(batches)s batch; sisa antrean "
+                    "%(backlog)s.",
+                    records=result.records,
+                    batches=result.batches,
+                    backlog=result.backlog,
+                ),
                 "success",
             )
     return redirect(url_for("admin.sync_page"))
@@ -143,8 +155,13 @@ def sync_issue_code():
             form.name.errors.append(exc.message)
         else:
             flash(
-                f"Kode pendaftaran untuk {coop.name}: {code} — berlaku {server.CODE_DAYS} hari, "
-                "sekali pakai. Catat sekarang; kode tidak ditampilkan lagi.",
+                _(
+                    "Kode pendaftaran untuk %(name)s: %(code)s — berlaku %(days)s hari, "
+                    "sekali pakai. Catat sekarang; kode tidak ditampilkan lagi.",
+                    name=coop.name,
+                    code=code,
+                    days=server.CODE_DAYS,
+                ),
                 "success",
             )
             return redirect(url_for("admin.sync_page"))
@@ -173,6 +190,13 @@ def sync_publish():
             except DomainError as exc:
                 form.file.errors.append(exc.message)
             else:
-                flash(f"{master.KINDS[row.kind]} versi {row.version} diterbitkan.", "success")
+                flash(
+                    _(
+                        "%(kind)s versi %(version)s diterbitkan.",
+                        kind=master.KINDS[row.kind],
+                        version=row.version,
+                    ),
+                    "success",
+                )
                 return redirect(url_for("admin.sync_page"))
     return _page(publish_form=form), 400

@@ -8,6 +8,7 @@ Thin views over ``outlet_pos.api.tokens``, one transaction per action.
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -141,5 +142,12 @@ def api_token_revoke(token_id: int):
     except DomainError as exc:
         flash(exc.message, "error")
     else:
-        flash(f"Token {token.prefix}… untuk {token.device_name} dicabut.", "success")
+        flash(
+            _(
+                "Token %(prefix)s… untuk %(device_name)s dicabut.",
+                prefix=token.prefix,
+                device_name=token.device_name,
+            ),
+            "success",
+        )
     return redirect(url_for("admin.api_tokens"))

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import uuid
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import FieldList, Form, FormField, HiddenField, SelectField, StringField
 from wtforms.validators import ValidationError
@@ -14,11 +16,11 @@ MAX_LINES = 30
 class LineForm(Form):
     """One journal line; a row with no account and no amounts is ignored."""
 
-    account = SelectField("Akun", choices=[], validate_choice=False, validators=[opsional()])
-    unit = SelectField("Unit", choices=[], validate_choice=False, validators=[opsional()])
-    debit = RupiahField("Debit", validators=[opsional()])
-    credit = RupiahField("Kredit", validators=[opsional()])
-    memo = StringField("Keterangan baris", validators=[opsional(), panjang(200)])
+    account = SelectField(_l("Akun"), choices=[], validate_choice=False, validators=[opsional()])
+    unit = SelectField(_l("Unit"), choices=[], validate_choice=False, validators=[opsional()])
+    debit = RupiahField(_l("Debit"), validators=[opsional()])
+    credit = RupiahField(_l("Kredit"), validators=[opsional()])
+    memo = StringField(_l("Keterangan baris"), validators=[opsional(), panjang(200)])
 
     def is_blank(self) -> bool:
         return (
@@ -29,8 +31,10 @@ class LineForm(Form):
 
 
 class ManualEntryForm(FlaskForm):
-    date = TanggalField("Tanggal", validators=[wajib_input("Tanggal wajib diisi.")])
-    memo = StringField("Keterangan", validators=[wajib("Keterangan wajib diisi."), panjang(500)])
+    date = TanggalField(_l("Tanggal"), validators=[wajib_input(_l("Tanggal wajib diisi."))])
+    memo = StringField(
+        _l("Keterangan"), validators=[wajib(_l("Keterangan wajib diisi.")), panjang(500)]
+    )
     lines = FieldList(FormField(LineForm), min_entries=4, max_entries=MAX_LINES)
     idempotency_key = HiddenField(default=lambda: uuid.uuid4().hex)
 
@@ -39,40 +43,47 @@ class ManualEntryForm(FlaskForm):
         bad = False
         for sub in used:
             if not sub.account.data:
-                sub.account.errors.append("Pilih akun.")
+                sub.account.errors.append(_("Pilih akun."))
                 bad = True
             d, c = sub.debit.amount, sub.credit.amount
             if sub.debit.errors or sub.credit.errors:
                 bad = True
             elif (d or 0) > 0 and (c or 0) > 0:
-                sub.credit.errors.append("Isi debit atau kredit saja, tidak keduanya.")
+                sub.credit.errors.append(_("Isi debit atau kredit saja, tidak keduanya."))
                 bad = True
             elif not d and not c:
-                sub.debit.errors.append("Isi jumlah debit atau kredit (bukan nol).")
+                sub.debit.errors.append(_("Isi jumlah debit atau kredit (bukan nol)."))
                 bad = True
         if bad:
-            raise ValidationError("Periksa baris jurnal yang ditandai.")
+            raise ValidationError(_("Periksa baris jurnal yang ditandai."))
         if len(used) < 2:
-            raise ValidationError("Jurnal harus memiliki paling sedikit dua baris.")
+            raise ValidationError(_("Jurnal harus memiliki paling sedikit dua baris."))
 
 
 class ReverseForm(FlaskForm):
-    date = TanggalField("Tanggal pembalikan", validators=[wajib_input("Tanggal wajib diisi.")])
-    reason = StringField("Alasan", validators=[wajib("Alasan wajib diisi."), panjang(300)])
+    date = TanggalField(
+        _l("Tanggal pembalikan"), validators=[wajib_input(_l("Tanggal wajib diisi."))]
+    )
+    reason = StringField(_l("Alasan"), validators=[wajib(_l("Alasan wajib diisi.")), panjang(300)])
 
 
 class AccountForm(FlaskForm):
     parent = SelectField(
-        "Akun induk", choices=[], validate_choice=False, validators=[wajib("Pilih akun induk.")]
+        _l("Akun induk"),
+        choices=[],
+        validate_choice=False,
+        validators=[wajib(_l("Pilih akun induk."))],
     )
-    code = StringField("Kode (6 angka)", validators=[wajib("Kode wajib diisi."), panjang(6)])
-    name = StringField("Nama akun", validators=[wajib("Nama wajib diisi."), panjang(200)])
+    code = StringField(
+        _l("Kode (6 angka)"), validators=[wajib(_l("Kode wajib diisi.")), panjang(6)]
+    )
+    name = StringField(_l("Nama akun"), validators=[wajib(_l("Nama wajib diisi.")), panjang(200)])
 
 
 class PeriodForm(FlaskForm):
     year = HiddenField(validators=[wajib()])
     month = HiddenField(validators=[wajib()])
-    reason = StringField("Alasan", validators=[opsional(), panjang(300)])
+    reason = StringField(_l("Alasan"), validators=[opsional(), panjang(300)])
 
 
 class RangeForm(FlaskForm):
@@ -81,12 +92,12 @@ class RangeForm(FlaskForm):
     class Meta:
         csrf = False
 
-    date_from = TanggalField("Dari tanggal", validators=[opsional()])
-    date_to = TanggalField("Sampai tanggal", validators=[opsional()])
-    unit = SelectField("Unit usaha", choices=[], validate_choice=False, validators=[opsional()])
+    date_from = TanggalField(_l("Dari tanggal"), validators=[opsional()])
+    date_to = TanggalField(_l("Sampai tanggal"), validators=[opsional()])
+    unit = SelectField(_l("Unit usaha"), choices=[], validate_choice=False, validators=[opsional()])
 
 
 class JournalFilterForm(RangeForm):
-    account = StringField("Kode akun", validators=[opsional(), panjang(6)])
-    source = SelectField("Sumber", choices=[], validate_choice=False, validators=[opsional()])
-    q = StringField("Cari nomor/keterangan", validators=[opsional(), panjang(100)])
+    account = StringField(_l("Kode akun"), validators=[opsional(), panjang(6)])
+    source = SelectField(_l("Sumber"), choices=[], validate_choice=False, validators=[opsional()])
+    q = StringField(_l("Cari nomor/keterangan"), validators=[opsional(), panjang(100)])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
 
@@ -61,7 +62,7 @@ def account_new():
                 form, exc.field if exc.field in ("code", "name", "parent") else "code"
             ).errors.append(exc.message)
         else:
-            flash(f"Akun {acc.code} {acc.name} ditambahkan.", "success")
+            flash(_("Akun %(code)s %(name)s ditambahkan.", code=acc.code, name=acc.name), "success")
             return redirect(url_for("bendahara.accounts"))
     return render_template("bendahara/accounts.html", **ctx), 400
 
@@ -77,5 +78,10 @@ def account_toggle(account_id: int):
     except DomainError as exc:
         flash(exc.message, "error")
     else:
-        flash(f"Akun {acc.code} {'diaktifkan' if active else 'dinonaktifkan'}.", "success")
+        flash(
+            _("Akun %(code)s diaktifkan.", code=acc.code)
+            if active
+            else _("Akun %(code)s dinonaktifkan.", code=acc.code),
+            "success",
+        )
     return redirect(url_for("bendahara.accounts"))

@@ -5,6 +5,7 @@ depreciation run."""
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -129,7 +130,9 @@ def asset_new():
                 exc.field = FIELD_ALIASES[exc.field]
             place_error(form, exc, FIELDS)
         else:
-            flash(f"Aset {asset.code} dicatat dan perolehannya diposting.", "success")
+            flash(
+                _("Aset %(code)s dicatat dan perolehannya diposting.", code=asset.code), "success"
+            )
             return redirect(url_for("bendahara.asset_detail", fixed_asset_id=asset.id))
     return _form_page(coop, form, 400)
 
@@ -182,7 +185,7 @@ def asset_dispose(fixed_asset_id: int):
         except DomainError as exc:
             place_error(form, exc, ("date", "kind", "proceeds", "proceeds_account", "reason"))
         else:
-            flash(f"Aset {asset.code} dilepas dari register.", "success")
+            flash(_("Aset %(code)s dilepas dari register.", code=asset.code), "success")
             return redirect(url_for("bendahara.asset_detail", fixed_asset_id=fixed_asset_id))
     asset = get_scoped_or_404(FixedAsset, fixed_asset_id)
     return _detail_page(coop, asset, form, 400)
@@ -245,17 +248,35 @@ def assets_depreciation_post():
             if runs:
                 months = ", ".join(month_label(r.year, r.month) for r in runs)
                 total = sum(r.total_amount for r in runs)
-                flash(f"Penyusutan diposting untuk {months}: Rp{total:,}.".replace(",", "."),
-                      "success")  # fmt: skip
+                flash(
+                    _(
+                        "Penyusutan diposting untuk %(months)s: Rp%(total)s.",
+                        months=months,
+                        total=format(total, ","),
+                    ).replace(",", "."),
+                    "success",
+                )
             elif db.session.scalar(
                 scoped(DepreciationRun, coop).where(
                     DepreciationRun.year == year, DepreciationRun.month == month
                 )
             ):
-                flash(f"Penyusutan {month_label(year, month)} sudah diposting sebelumnya; "
-                      "tidak ada yang diposting ulang.", "info")  # fmt: skip
+                flash(
+                    _(
+                        "Penyusutan %(month_label)s sudah diposting sebelumnya; tidak ada yang "
+                        "diposting ulang.",
+                        month_label=month_label(year, month),
+                    ),
+                    "info",
+                )
             else:
-                flash(f"Tidak ada penyusutan untuk {month_label(year, month)}.", "info")
+                flash(
+                    _(
+                        "Tidak ada penyusutan untuk %(month_label)s.",
+                        month_label=month_label(year, month),
+                    ),
+                    "info",
+                )
             return redirect(url_for("bendahara.assets_depreciation", bulan=form.bulan.data))
     year, month = parse_month(form.bulan.data) or _default_month(coop)
     return _run_page(coop, year, month, form, 400)

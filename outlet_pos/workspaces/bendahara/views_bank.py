@@ -5,6 +5,7 @@ reconciliation page are in ``views_bank_recon``."""
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
 
@@ -96,8 +97,14 @@ def bank_new():
         except DomainError as exc:
             place_error(form, exc, ("bank_name", "account_number", "holder_name"))
         else:
-            flash(f"Rekening {account.label} terdaftar (akun {account.ledger_account.code}).",
-                  "success")  # fmt: skip
+            flash(
+                _(
+                    "Rekening %(label)s terdaftar (akun %(code)s).",
+                    label=account.label,
+                    code=account.ledger_account.code,
+                ),
+                "success",
+            )
             return redirect(url_for("bendahara.bank_detail", bank_account_id=account.id))
     return _account_form_page(coop, form, None, 400 if request.method == "POST" else 200)
 
@@ -118,7 +125,7 @@ def bank_edit(bank_account_id: int):
         except DomainError as exc:
             place_error(form, exc, ("bank_name", "account_number", "holder_name"))
         else:
-            flash("Data rekening tersimpan.", "success")
+            flash(_("Data rekening tersimpan."), "success")
             return redirect(url_for("bendahara.bank_detail", bank_account_id=account.id))
     return _account_form_page(coop, form, account, 400 if request.method == "POST" else 200)
 
@@ -158,7 +165,7 @@ def bank_cash():
         except DomainError as exc:
             place_error(form, exc, ("amount", "date", "bank", "target", "memo"))
         else:
-            flash(f"Tercatat: jurnal {entry.number}.", "success")
+            flash(_("Tercatat: jurnal %(number)s.", number=entry.number), "success")
             return redirect(url_for("bendahara.banks"))
     return render_template(
         "bendahara/bank/cash.html", form=form, accounts=accounts,
@@ -185,7 +192,7 @@ def bank_mapping(bank_account_id: int):
         except DomainError as exc:
             place_error(form, exc, tuple(statement_csv.FIELDS))
         else:
-            flash("Format CSV tersimpan; dipakai untuk setiap impor rekening ini.", "success")
+            flash(_("Format CSV tersimpan; dipakai untuk setiap impor rekening ini."), "success")
             return redirect(url_for("bendahara.bank_import", bank_account_id=account.id))
     return render_template(
         "bendahara/bank/mapping.html", form=form, account=account,
@@ -225,9 +232,15 @@ def bank_import(bank_account_id: int):
                         period_start=form.period_start.data, period_end=form.period_end.data,
                     )  # fmt: skip
                     path.unlink(missing_ok=True)
-                    flash(f"Rekening koran diimpor: {statement.line_count} baris baru, "
-                          f"{statement.skipped_count} baris sudah ada dilewati.",
-                          "success")  # fmt: skip
+                    flash(
+                        _(
+                            "Rekening koran diimpor: %(line_count)s baris baru, %(skipped_count)s "
+                            "baris sudah ada dilewati.",
+                            line_count=statement.line_count,
+                            skipped_count=statement.skipped_count,
+                        ),
+                        "success",
+                    )
                     return redirect(url_for("bendahara.bank_detail", bank_account_id=account.id))
         except DomainError as exc:
             place_error(form, exc, ("file", "period_start"))

@@ -4,6 +4,7 @@ page and as PDF and Excel."""
 from __future__ import annotations
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from outlet_pos.core.access import requires
@@ -117,10 +118,17 @@ def bill_pay(bill_id: int):
             state = (
                 "lunas" if bill.status == "paid" else f"sisa Rp{format_number(bill.outstanding)}"
             )
-            flash(f"Pembayaran tagihan {bill.number} tercatat ({state}).", "success")
+            flash(
+                _(
+                    "Pembayaran tagihan %(number)s tercatat (%(state)s).",
+                    number=bill.number,
+                    state=state,
+                ),
+                "success",
+            )
             return redirect(url_for("bendahara.bills"))
     if bill.status != "open":
-        flash(f"Tagihan {bill.number} sudah lunas.", "error")
+        flash(_("Tagihan %(number)s sudah lunas.", number=bill.number), "error")
         return redirect(url_for("bendahara.bills"))
     return _bills_page(coop, {bill.id: form}, 400)
 

@@ -7,6 +7,7 @@ import calendar
 from datetime import date, timedelta
 
 from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 from werkzeug.routing import BuildError
 
@@ -135,7 +136,7 @@ def period_close():
     form = PeriodForm(prefix="close") if "close-year" in request.form else PeriodForm()
     ym = _year_month(form) if form.validate_on_submit() else None
     if ym is None:
-        flash("Permintaan tidak valid; muat ulang halaman.", "error")
+        flash(_("Permintaan tidak valid; muat ulang halaman."), "error")
         return redirect(url_for("bendahara.periods"))
     back = url_for("bendahara.periods", year=ym[0], month=ym[1])
     return act(
@@ -151,7 +152,7 @@ def period_waive():
     form = WaiveForm(prefix=f"w-{key}")
     ym = _year_month(form) if form.validate_on_submit() else None
     if ym is None or form.item.data != key:
-        flash("Permintaan tidak valid; muat ulang halaman.", "error")
+        flash(_("Permintaan tidak valid; muat ulang halaman."), "error")
         return redirect(url_for("bendahara.periods"))
     try:
         run_transaction(waive, coop, *ym, key, form.reason.data, user())
@@ -161,7 +162,7 @@ def period_waive():
             return redirect(url_for("bendahara.periods", year=ym[0], month=ym[1]))
         form.reason.errors.append(exc.message)
         return _periods_page(coop, *ym, forms={key: form}, status=400)
-    flash("Butir checklist dilewati dengan alasan; tercatat di jejak audit.", "success")
+    flash(_("Butir checklist dilewati dengan alasan; tercatat di jejak audit."), "success")
     return redirect(url_for("bendahara.periods", year=ym[0], month=ym[1]))
 
 
@@ -172,7 +173,7 @@ def period_reopen():
     form = PeriodForm(prefix="reopen") if "reopen-year" in request.form else PeriodForm()
     ym = _year_month(form) if form.validate_on_submit() else None
     if ym is None:
-        flash("Permintaan tidak valid; muat ulang halaman.", "error")
+        flash(_("Permintaan tidak valid; muat ulang halaman."), "error")
         return redirect(url_for("bendahara.periods"))
     try:
         period = run_transaction(reopen_month, coop, *ym, form.reason.data, user())
@@ -182,7 +183,10 @@ def period_reopen():
             return redirect(url_for("bendahara.periods", year=ym[0], month=ym[1]))
         form.reason.errors.append(exc.message)
         return _periods_page(coop, *ym, forms={"reopen": form}, status=400)
-    flash(f"Periode {period.label} dibuka kembali; tercatat di jejak audit.", "success")
+    flash(
+        _("Periode %(label)s dibuka kembali; tercatat di jejak audit.", label=period.label),
+        "success",
+    )
     return redirect(url_for("bendahara.periods", year=ym[0], month=ym[1]))
 
 
@@ -258,7 +262,7 @@ def daily_close_post():
     day = _day_arg(coop, form.day.data)
     back = url_for("bendahara.daily_close", day=day.isoformat())
     if not form.validate_on_submit() or not form.day.data:
-        flash("Permintaan tidak valid; muat ulang halaman.", "error")
+        flash(_("Permintaan tidak valid; muat ulang halaman."), "error")
         return redirect(back)
     try:
         run_transaction(close_day, coop, day, user(), form.note.data or "")
@@ -268,7 +272,7 @@ def daily_close_post():
             return _daily_page(coop, day, close_form=form, status=400)
         flash(exc.message, "error")
         return redirect(back)
-    flash(f"Hari {day:%d-%m-%Y} ditutup.", "success")
+    flash(_("Hari %(day)s ditutup.", day=day.strftime("%d-%m-%Y")), "success")
     return redirect(back)
 
 
@@ -281,7 +285,7 @@ def daily_deposit():
     day = _day_arg(coop, form.day.data)
     back = url_for("bendahara.daily_close", day=day.isoformat())
     if banking is None:
-        flash("Fitur rekening bank belum tersedia.", "error")
+        flash(_("Fitur rekening bank belum tersedia."), "error")
         return redirect(back)
     deposit_cash, _accounts = banking
     if form.validate_on_submit() and form.amount.amount is not None:
@@ -297,8 +301,14 @@ def daily_deposit():
             target = {"amount": form.amount, "bank": form.bank}.get(exc.field or "")
             (target.errors if target is not None else form.form_errors).append(exc.message)
         else:
-            flash(f"Setoran {format_rupiah(form.amount.amount)} ke {account.label} tercatat.",
-                  "success")  # fmt: skip
+            flash(
+                _(
+                    "Setoran %(amount)s ke %(label)s tercatat.",
+                    amount=format_rupiah(form.amount.amount),
+                    label=account.label,
+                ),
+                "success",
+            )
             return redirect(back)
     return _daily_page(coop, day, deposit_form=form, status=400)
 
@@ -386,7 +396,7 @@ def year_close_post():
     form = YearCloseForm()
     year = _int(form.year.data) if form.validate_on_submit() else None
     if year is None:
-        flash("Permintaan tidak valid; muat ulang halaman.", "error")
+        flash(_("Permintaan tidak valid; muat ulang halaman."), "error")
         return redirect(url_for("bendahara.year_close"))
     back = url_for("bendahara.year_close", year=year)
     try:
@@ -395,8 +405,14 @@ def year_close_post():
         flash(exc.message, "error")
         return redirect(back)
     if not result.posted:
-        flash("Tahun buku sudah ditutup; tidak ada perubahan.", "info")
+        flash(_("Tahun buku sudah ditutup; tidak ada perubahan."), "info")
     else:
-        flash(f"Tahun buku {year} ditutup; SHU tahun berjalan {format_rupiah(result.shu)}.",
-              "success")  # fmt: skip
+        flash(
+            _(
+                "Tahun buku %(year)s ditutup; SHU tahun berjalan %(shu)s.",
+                year=year,
+                shu=format_rupiah(result.shu),
+            ),
+            "success",
+        )
     return redirect(back)

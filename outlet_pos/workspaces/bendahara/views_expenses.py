@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Response, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from outlet_pos.core.access import requires
@@ -165,7 +166,14 @@ def expense_new():
         except DomainError as exc:
             place_error(form, exc, FIELDS)
         else:
-            flash(f"{expense.kind_label} {expense.number} tercatat.", "success")
+            flash(
+                _(
+                    "%(kind_label)s %(number)s tercatat.",
+                    kind_label=expense.kind_label,
+                    number=expense.number,
+                ),
+                "success",
+            )
             return redirect(url_for("bendahara.expense_detail", expense_id=expense.id))
     if data and not form.attachment.errors:
         form.attachment_token.data = stash("expense", coop.id, current_user.id, data)
@@ -203,7 +211,13 @@ def expense_void(expense_id: int):
         except DomainError as exc:
             place_error(form, exc, ("reason",))
         else:
-            flash(f"{expense.number} dibatalkan; jurnal pembaliknya sudah diposting.", "success")
+            flash(
+                _(
+                    "%(number)s dibatalkan; jurnal pembaliknya sudah diposting.",
+                    number=expense.number,
+                ),
+                "success",
+            )
             return redirect(url_for("bendahara.expense_detail", expense_id=expense_id))
     return _detail_page(get_scoped_or_404(Expense, expense_id), void_form=form, status=400)
 
@@ -222,7 +236,7 @@ def expense_attach(expense_id: int):
         except DomainError as exc:
             form.attachment.errors = [exc.message]
         else:
-            flash("Nota dilampirkan.", "success")
+            flash(_("Nota dilampirkan."), "success")
             return redirect(url_for("bendahara.expense_detail", expense_id=expense_id))
     expense = get_scoped_or_404(Expense, expense_id)
     return _detail_page(expense, attach_form=form, status=400)
@@ -234,7 +248,7 @@ def expense_attachment(expense_id: int):
     expense = get_scoped_or_404(Expense, expense_id)
     found = attachments.read(Path(current_app.instance_path), expense.attachment_path)
     if found is None:
-        flash(f"{expense.number} belum punya foto/scan nota.", "warning")
+        flash(_("%(number)s belum punya foto/scan nota.", number=expense.number), "warning")
         return redirect(url_for("bendahara.expense_detail", expense_id=expense_id))
     data, mimetype = found
     name = f"nota-{expense.number}{Path(expense.attachment_path).suffix}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, or_, select
 
@@ -124,7 +125,14 @@ def journal_reverse(entry_id: int):
                     else form.form_errors
                 ).append(exc.message)
             else:
-                flash(f"Jurnal {entry.number} dibalik dengan {mirror.number}.", "success")
+                flash(
+                    _(
+                        "Jurnal %(number)s dibalik dengan %(mirror)s.",
+                        number=entry.number,
+                        mirror=mirror.number,
+                    ),
+                    "success",
+                )
                 return redirect(url_for("bendahara.journal_detail", entry_id=mirror.id))
     entry = get_scoped_or_404(JournalEntry, entry_id, coop)
     return render_template(
@@ -190,7 +198,7 @@ def journal_new():
                 target = getattr(form, exc.field, None) if exc.field else None
                 (target.errors if target is not None else form.form_errors).append(exc.message)
             else:
-                flash(f"Jurnal {entry.number} berhasil diposting.", "success")
+                flash(_("Jurnal %(number)s berhasil diposting.", number=entry.number), "success")
                 return redirect(url_for("bendahara.journal_detail", entry_id=entry.id))
     return render_template("bendahara/journal_new.html", form=form, window=fiscal_window(coop)), (
         400 if request.method == "POST" else 200

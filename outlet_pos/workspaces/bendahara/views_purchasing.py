@@ -7,6 +7,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from outlet_pos.core.access import requires
@@ -62,7 +63,10 @@ def receipts():
     if form.validate_on_submit():
         result = _submit_receipt(coop, form)
         if result is not None:
-            flash(f"Penerimaan {result.number} tersimpan; barang masuk stok.", "success")
+            flash(
+                _("Penerimaan %(number)s tersimpan; barang masuk stok.", number=result.number),
+                "success",
+            )
             return redirect(url_for("bendahara.receipt_detail", receipt_id=result.id))
     stmt = scoped_select(GoodsReceipt, coop)
     total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
@@ -213,7 +217,14 @@ def receipt_return(receipt_id: int):
             else:
                 place_error(form, exc, ("date", "reason"))
         else:
-            flash(f"Retur {ret.number} tercatat senilai Rp{format_number(ret.total)}.", "success")
+            flash(
+                _(
+                    "Retur %(number)s tercatat senilai Rp%(total)s.",
+                    number=ret.number,
+                    total=format_number(ret.total),
+                ),
+                "success",
+            )
             return redirect(url_for("bendahara.receipt_detail", receipt_id=receipt.id))
     receipt = get_scoped_or_404(GoodsReceipt, receipt_id, coop)
     return _receipt_page(coop, receipt, form, errors, 400)

@@ -4,6 +4,7 @@ button that posts the month's due ones (each at most once per month)."""
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from outlet_pos.core.access import requires
 from outlet_pos.core.db import run_transaction
@@ -84,13 +85,24 @@ def recurring_post():
         else:
             made = result["created"]
             if made:
-                flash(f"{len(made)} pengeluaran rutin diposting: "
-                      + ", ".join(e.number for e in made) + ".", "success")  # fmt: skip
+                flash(
+                    _(
+                        "%(count)s pengeluaran rutin diposting: %(numbers)s.",
+                        count=len(made),
+                        numbers=", ".join(e.number for e in made),
+                    ),
+                    "success",
+                )
             else:
-                flash("Tidak ada pengeluaran rutin baru untuk diposting bulan ini.", "info")
+                flash(_("Tidak ada pengeluaran rutin baru untuk diposting bulan ini."), "info")
             if result["already"]:
-                flash(f"{len(result['already'])} sudah diposting sebelumnya (tidak diulang).",
-                      "info")  # fmt: skip
+                flash(
+                    _(
+                        "%(count)s sudah diposting sebelumnya (tidak diulang).",
+                        count=len(result["already"]),
+                    ),
+                    "info",
+                )
             return redirect(url_for("bendahara.recurring_expenses", bulan=form.bulan.data))
     year, month = _month(coop, form.bulan.data)
     return _page(coop, year, month, form, 400)
@@ -121,7 +133,10 @@ def _save(coop: Cooperative, form: RecurringForm, template=None):
         except DomainError as exc:
             place_error(form, exc, FIELDS)
         else:
-            flash(f"Pengeluaran rutin \u201c{saved.description}\u201d disimpan.", "success")
+            flash(
+                _("Pengeluaran rutin “%(description)s” disimpan.", description=saved.description),
+                "success",
+            )
             return redirect(url_for("bendahara.recurring_expenses"))
     return _form_page(coop, form, template, 400)
 

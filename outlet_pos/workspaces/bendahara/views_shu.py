@@ -8,6 +8,7 @@ import json
 from dataclasses import dataclass, field
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, or_, select
 
@@ -219,7 +220,7 @@ def shu_settings():
             target = getattr(form, exc.field or "", None)
             (target.errors if target is not None else form.form_errors).append(exc.message)
         else:
-            flash("Pengaturan SHU disimpan.", "success")
+            flash(_("Pengaturan SHU disimpan."), "success")
             return redirect(url_for("bendahara.shu", year=year))
     return _shu_page(coop, year, forms={"settings": (form, units)}, status=400)
 
@@ -232,7 +233,7 @@ def shu_distribute():
     raw = (form.year.data or "").strip()
     year = int(raw) if raw.isascii() and raw.isdigit() and len(raw) == 4 else None
     if year is None:
-        flash("Permintaan tidak valid; muat ulang halaman.", "error")
+        flash(_("Permintaan tidak valid; muat ulang halaman."), "error")
         return redirect(url_for("bendahara.shu"))
     back = url_for("bendahara.shu", year=year)
     if form.validate_on_submit():
@@ -250,10 +251,18 @@ def shu_distribute():
             target.errors.append(exc.message)
         else:
             if not result.posted:
-                flash(f"SHU tahun {year} sudah dibagikan; tidak ada perubahan.", "info")
+                flash(
+                    _("SHU tahun %(year)s sudah dibagikan; tidak ada perubahan.", year=year), "info"
+                )
             else:
-                flash(f"SHU tahun {year} dibagikan sesuai keputusan RAT "
-                      f"{result.distribution.decision_number}.", "success")  # fmt: skip
+                flash(
+                    _(
+                        "SHU tahun %(year)s dibagikan sesuai keputusan RAT %(decision_number)s.",
+                        year=year,
+                        decision_number=result.distribution.decision_number,
+                    ),
+                    "success",
+                )
             return redirect(back)
     return _shu_page(coop, year, forms={"distribute": form}, status=400)
 
@@ -336,7 +345,7 @@ def shu_pay_cash(shu_share_id: int):
     share = _share_or_404(coop, shu_share_id)
     back = _back(share)
     if not PayForm().validate_on_submit():
-        flash("Permintaan tidak valid; muat ulang halaman.", "error")
+        flash(_("Permintaan tidak valid; muat ulang halaman."), "error")
         return redirect(back)
     shift = open_shift_for(current_user)
     if shift is not None and shift.cooperative_id != coop.id:
@@ -352,7 +361,7 @@ def shu_pay_sukarela(shu_share_id: int):
     share = _share_or_404(coop, shu_share_id)
     back = _back(share)
     if not PayForm().validate_on_submit():
-        flash("Permintaan tidak valid; muat ulang halaman.", "error")
+        flash(_("Permintaan tidak valid; muat ulang halaman."), "error")
         return redirect(back)
     done = "SHU {} {} masuk ke simpanan sukarela."
     return act(back, pay_into_sukarela, coop, share.id, user(),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from outlet_pos.core.access import requires
@@ -64,7 +65,7 @@ def _supplier_submit(coop: Cooperative, form: SupplierForm, supplier: Supplier |
     except DomainError as exc:
         place_error(form, exc, ("code", "name", "npwp", "phone", "address", "payment_terms_days"))
         return None
-    flash(f"Pemasok {saved.name} tersimpan.", "success")
+    flash(_("Pemasok %(name)s tersimpan.", name=saved.name), "success")
     return redirect(url_for("bendahara.suppliers"))
 
 
@@ -126,7 +127,7 @@ def orders():
     if form.validate_on_submit():
         order = _submit_order(coop, form)
         if order is not None:
-            flash(f"Pesanan {order.number} tersimpan.", "success")
+            flash(_("Pesanan %(number)s tersimpan.", number=order.number), "success")
             return redirect(url_for("bendahara.orders"))
     rows = db.session.scalars(
         scoped_select(PurchaseOrder, coop).order_by(PurchaseOrder.id.desc()).limit(100)
@@ -186,7 +187,7 @@ def order_cancel():
     coop = require_cooperative()
     form = CancelOrderForm()
     if not form.validate_on_submit() or not (form.order.data or "").isdigit():
-        flash("Pesanan tidak dikenal.", "error")
+        flash(_("Pesanan tidak dikenal."), "error")
         return redirect(url_for("bendahara.orders"))
     order = get_scoped_or_404(PurchaseOrder, form.order.data, coop)
     try:
@@ -194,5 +195,5 @@ def order_cancel():
     except DomainError as exc:
         flash(exc.message, "error")
     else:
-        flash(f"Pesanan {order.number} dibatalkan.", "success")
+        flash(_("Pesanan %(number)s dibatalkan.", number=order.number), "success")
     return redirect(url_for("bendahara.orders"))

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -182,10 +183,17 @@ def tax_pph_post(year: int, month: int):
         return redirect(back)
     label = tax.month_label(year, month)
     if done.created:
-        flash(f"PPh final {label} dibukukan ({done.entry.number}).", "success")
+        flash(
+            _("PPh final %(label)s dibukukan (%(number)s).", label=label, number=done.entry.number),
+            "success",
+        )
     else:
         flash(
-            f"PPh final {label} sudah dibukukan ({done.entry.number}); tidak ada yang diubah.",
+            _(
+                "PPh final %(label)s sudah dibukukan (%(number)s); tidak ada yang diubah.",
+                label=label,
+                number=done.entry.number,
+            ),
             "info",
         )
     return redirect(back)
@@ -197,7 +205,7 @@ def tax_pay(year: int, month: int):
     coop = require_cooperative()
     kind = request.form.get("kind", "")
     if kind not in tax.TAX_KINDS or not 1 <= month <= 12:
-        flash("Jenis pajak tidak dikenal.", "error")
+        flash(_("Jenis pajak tidak dikenal."), "error")
         return redirect(url_for("bendahara.tax_reports", year=year))
     form = _pay_form(coop, kind, year, month, formdata=request.form)
     if form.validate_on_submit():
@@ -220,10 +228,22 @@ def tax_pay(year: int, month: int):
         else:
             what = f"{tax.TAX_KINDS[kind]} {tax.month_label(year, month)}"
             if done.created:
-                flash(f"Setoran {what} tercatat ({done.entry.number}).", "success")
+                flash(
+                    _(
+                        "Setoran %(what)s tercatat (%(number)s).",
+                        what=what,
+                        number=done.entry.number,
+                    ),
+                    "success",
+                )
             else:
                 flash(
-                    f"Setoran {what} sudah tercatat ({done.entry.number}); tidak diulang.", "info"
+                    _(
+                        "Setoran %(what)s sudah tercatat (%(number)s); tidak diulang.",
+                        what=what,
+                        number=done.entry.number,
+                    ),
+                    "info",
                 )
             if kind == "pph-final":
                 return redirect(url_for("bendahara.tax_pph_month", year=year, month=month))

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import uuid
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
@@ -15,38 +17,39 @@ from outlet_pos.money import format_rupiah
 
 
 class OpenShiftForm(FlaskForm):
-    outlet = SelectField("Gerai", coerce=int, choices=[], validate_choice=False)
+    outlet = SelectField(_l("Gerai"), coerce=int, choices=[], validate_choice=False)
     float_amount = RupiahField(
-        "Modal awal di laci (uang kembalian)", validators=[wajib_input("Modal awal wajib diisi.")]
+        _l("Modal awal di laci (uang kembalian)"),
+        validators=[wajib_input(_l("Modal awal wajib diisi."))],
     )
 
     def validate_float_amount(self, field):
         if field.amount is None or field.amount < 0:
             from wtforms.validators import ValidationError
 
-            raise ValidationError("Modal awal harus rupiah bulat, mis. 200.000")
+            raise ValidationError(_("Modal awal harus rupiah bulat, mis. 200.000"))
 
 
 class CashMoveForm(FlaskForm):
     direction = SelectField(
-        "Arah",
+        _l("Arah"),
         choices=[
-            SelectChoice("out", "Kas keluar dari laci"),
-            SelectChoice("in", "Kas masuk ke laci"),
+            SelectChoice("out", _l("Kas keluar dari laci")),
+            SelectChoice("in", _l("Kas masuk ke laci")),
         ],
         validate_choice=False,
     )
-    amount = RupiahField("Jumlah", validators=[wajib_input("Jumlah wajib diisi.")])
+    amount = RupiahField(_l("Jumlah"), validators=[wajib_input(_l("Jumlah wajib diisi."))])
     account = SelectField(
-        "Tujuan / asal",
+        _l("Tujuan / asal"),
         choices=[
-            SelectChoice("", "— pilih —"),
+            SelectChoice("", _l("— pilih —")),
             *(SelectChoice(code, label) for code, label in CASH_COUNTER_ACCOUNTS.items()),
         ],
         validate_choice=False,
-        validators=[wajib("Pilih tujuan/asal kas.")],
+        validators=[wajib(_l("Pilih tujuan/asal kas."))],
     )
-    reason = StringField("Alasan", validators=[wajib("Alasan wajib diisi."), panjang(200)])
+    reason = StringField(_l("Alasan"), validators=[wajib(_l("Alasan wajib diisi.")), panjang(200)])
 
 
 class CountField(StringField):
@@ -65,12 +68,12 @@ class CountField(StringField):
         if not text:
             return
         if not text.isdigit() or len(text) > 6:
-            raise ValueError("Isi jumlah lembar/keping dengan angka bulat.")
+            raise ValueError(_("Isi jumlah lembar/keping dengan angka bulat."))
         self.count = int(text)
 
 
 class CloseShiftForm(FlaskForm):
-    note = StringField("Catatan (opsional)", validators=[opsional(), panjang(300)])
+    note = StringField(_l("Catatan (opsional)"), validators=[opsional(), panjang(300)])
 
     def denomination_fields(self):
         return [(value, getattr(self, f"d{value}")) for value in DENOMINATIONS]
@@ -92,8 +95,12 @@ for _value in DENOMINATIONS:
 
 class RefundForm(FlaskForm):
     reason = StringField(
-        "Alasan retur", validators=[wajib("Alasan retur wajib diisi."), panjang(300)]
+        _l("Alasan retur"), validators=[wajib(_l("Alasan retur wajib diisi.")), panjang(300)]
     )
-    approver_username = StringField("Nama pengguna penyetuju", validators=[opsional(), panjang(64)])
-    approver_password = PasswordField("Kata sandi penyetuju", validators=[opsional(), panjang(128)])
+    approver_username = StringField(
+        _l("Nama pengguna penyetuju"), validators=[opsional(), panjang(64)]
+    )
+    approver_password = PasswordField(
+        _l("Kata sandi penyetuju"), validators=[opsional(), panjang(128)]
+    )
     idempotency_key = HiddenField(default=lambda: uuid.uuid4().hex)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -78,7 +79,7 @@ def shift_open():
                 target = form.float_amount if exc.field == "float" else None
                 (target.errors if target else form.form_errors).append(exc.message)
             else:
-                flash("Shift dibuka. Selamat bertugas.", "success")
+                flash(_("Shift dibuka. Selamat bertugas."), "success")
                 return redirect(url_for("kasir.screen"))
     return render_template("kasir/open_shift.html", form=form), 400
 

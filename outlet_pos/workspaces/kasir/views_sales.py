@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from outlet_pos.core.access import User, requires
@@ -117,7 +118,14 @@ def refund_page(sale_id: int):
             except DomainError as exc:
                 (form.reason.errors if exc.field == "reason" else errors).append(exc.message)
             else:
-                flash(f"Retur {number} tersimpan: {format_rupiah(total)} dikembalikan.", "success")
+                flash(
+                    _(
+                        "Retur %(number)s tersimpan: %(total)s dikembalikan.",
+                        number=number,
+                        total=format_rupiah(total),
+                    ),
+                    "success",
+                )
                 return redirect(url_for("kasir.sale_detail", sale_id=doc_id))
     sale = get_scoped_or_404(Sale, sale_id, coop)
     shift = services.current_shift(coop, user)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -69,7 +70,14 @@ def cash_move():
             )
         else:
             label = "masuk" if form.direction.data == "in" else "keluar"
-            flash(f"Kas {label} {format_rupiah(form.amount.amount)} dicatat.", "success")
+            flash(
+                _(
+                    "Kas %(label)s %(amount)s dicatat.",
+                    label=label,
+                    amount=format_rupiah(form.amount.amount),
+                ),
+                "success",
+            )
             return redirect(url_for("kasir.shift"))
     return _page(coop, form, CloseShiftForm(formdata=None), 400)
 
@@ -97,7 +105,14 @@ def shift_close():
                 form.form_errors.append(exc.message)
             else:
                 word = "pas" if diff == 0 else ("lebih" if diff > 0 else "kurang")
-                flash(f"Shift ditutup. Kas {word} {format_rupiah(abs(diff))}.", "success")
+                flash(
+                    _(
+                        "Shift ditutup. Kas %(word)s %(diff)s.",
+                        word=word,
+                        diff=format_rupiah(abs(diff)),
+                    ),
+                    "success",
+                )
                 return redirect(url_for("kasir.shift_report", shift_id=shift_id))
     return _page(coop, CashMoveForm(formdata=None), form, 400)
 
@@ -108,7 +123,7 @@ def shift_report(shift_id: int):
     coop = require_cooperative()
     shift = get_scoped_or_404(Shift, shift_id, coop)
     if shift.user_id != current_user.id and not current_user.can("sales.report", coop):
-        flash("Laporan shift kasir lain hanya untuk pengurus dan bendahara.", "warning")
+        flash(_("Laporan shift kasir lain hanya untuk pengurus dan bendahara."), "warning")
         return redirect(url_for("kasir.shift"))
     counted = sorted(((int(k), v) for k, v in shift.denominations.items()), reverse=True)
     return render_template(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField
 from wtforms.fields.choices import SelectChoice
@@ -9,9 +10,9 @@ from wtforms.fields.choices import SelectChoice
 from outlet_pos.forms import TanggalField, opsional
 
 SORT_CHOICES = [
-    SelectChoice("net", "Penjualan bersih"),
-    SelectChoice("margin", "Laba kotor"),
-    SelectChoice("qty", "Jumlah terjual"),
+    SelectChoice("net", _l("Penjualan bersih")),
+    SelectChoice("margin", _l("Laba kotor")),
+    SelectChoice("qty", _l("Jumlah terjual")),
 ]
 
 
@@ -19,14 +20,14 @@ class RangeFilter(FlaskForm):
     class Meta:
         csrf = False
 
-    date_from = TanggalField("Dari tanggal", validators=[opsional()])
-    date_to = TanggalField("Sampai tanggal", validators=[opsional()])
-    unit = SelectField("Unit usaha", choices=[], validate_choice=False, validators=[opsional()])
+    date_from = TanggalField(_l("Dari tanggal"), validators=[opsional()])
+    date_to = TanggalField(_l("Sampai tanggal"), validators=[opsional()])
+    unit = SelectField(_l("Unit usaha"), choices=[], validate_choice=False, validators=[opsional()])
 
 
 class ItemFilter(RangeFilter):
     sort = SelectField(
-        "Urutkan menurut", choices=SORT_CHOICES, validate_choice=False, validators=[opsional()]
+        _l("Urutkan menurut"), choices=SORT_CHOICES, validate_choice=False, validators=[opsional()]
     )
 
 
@@ -34,5 +35,5 @@ class DateFilter(FlaskForm):
     class Meta:
         csrf = False
 
-    as_of = TanggalField("Per tanggal", validators=[opsional()])
-    unit = SelectField("Unit usaha", choices=[], validate_choice=False, validators=[opsional()])
+    as_of = TanggalField(_l("Per tanggal"), validators=[opsional()])
+    unit = SelectField(_l("Unit usaha"), choices=[], validate_choice=False, validators=[opsional()])

@@ -5,6 +5,7 @@ one stored assessment and its PDF. Mentors read the books here; nothing is poste
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import TextAreaField
@@ -101,8 +102,15 @@ def health_new():
             target = getattr(form, exc.field or "", None)
             (target.errors if target is not None else form.form_errors).append(exc.message)
         else:
-            flash(f"Penilaian kesehatan {tanggal(row.as_of)} tersimpan: skor "
-                  f"{str(row.score).replace('.', ',')} ({row.category}).", "success")  # fmt: skip
+            flash(
+                _(
+                    "Penilaian kesehatan %(as_of)s tersimpan: skor %(score)s (%(category)s).",
+                    as_of=tanggal(row.as_of),
+                    score=str(row.score).replace(".", ","),
+                    category=row.category,
+                ),
+                "success",
+            )
             return redirect(url_for("pendamping.health_detail", assessment_id=row.id))
     return _new_page(coop, form, answers, 400)
 

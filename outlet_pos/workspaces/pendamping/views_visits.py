@@ -5,6 +5,7 @@ the printable record of one visit and the whole log as PDF or Excel."""
 from __future__ import annotations
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from outlet_pos.core.access import requires
@@ -128,7 +129,13 @@ def visit_new():
         except DomainError as exc:
             form.place_error(exc.field, exc.message)
         else:
-            flash(f"Catatan kunjungan {tanggal(visit.visit_date)} tersimpan.", "success")
+            flash(
+                _(
+                    "Catatan kunjungan %(visit_date)s tersimpan.",
+                    visit_date=tanggal(visit.visit_date),
+                ),
+                "success",
+            )
             return redirect(url_for("pendamping.visit_detail", visit_id=visit.id))
     form.pad(NEW_ROWS)
     return _form_page(form, status=400)
@@ -174,7 +181,7 @@ def visit_edit(visit_id: int):
         except DomainError as exc:
             form.place_error(exc.field, exc.message)
         else:
-            flash("Perubahan catatan kunjungan tersimpan.", "success")
+            flash(_("Perubahan catatan kunjungan tersimpan."), "success")
             return redirect(url_for("pendamping.visit_detail", visit_id=visit_id))
     visit = get_scoped_or_404(MentorVisit, visit_id)
     form.pad(max(NEW_ROWS, len(visit.actions) + SPARE_ROWS))
@@ -192,7 +199,7 @@ def action_status(action_id: int):
         back = url_for("pendamping.visit_detail", visit_id=action.visit_id)
     if not form.validate_on_submit():
         flash(" ".join(e for errs in form.errors.values() for e in errs if isinstance(e, str))
-              or "Pilih status.", "error")  # fmt: skip
+              or _("Pilih status."), "error")  # fmt: skip
         return redirect(back)
     return act(back, set_action_status, coop, action, user(), form.status.data,
                form.note.data or "",

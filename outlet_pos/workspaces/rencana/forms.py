@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import Form, FormField, RadioField, StringField
 from wtforms.validators import ValidationError
@@ -19,8 +21,8 @@ MAX_GROWTH = Decimal(1000)
 class PlanRowForm(Form):
     """One metric of one unit: an annual amount spread over the months, or 12 amounts."""
 
-    cara = RadioField("Cara isi", choices=MODES, validate_choice=False)
-    tahunan = RupiahField("Target setahun")
+    cara = RadioField(_l("Cara isi"), choices=MODES, validate_choice=False)
+    tahunan = RupiahField(_l("Target setahun"))
 
 
 for _i in range(1, 13):
@@ -50,9 +52,13 @@ def parse_growth(raw: str | None) -> Decimal:
     try:
         value = Decimal(text)
     except InvalidOperation:
-        raise ValidationError("Pertumbuhan harus berupa angka persen, mis. 10 atau 7,5.") from None
+        raise ValidationError(
+            _("Pertumbuhan harus berupa angka persen, mis. 10 atau 7,5.")
+        ) from None
     if not value.is_finite() or not -100 <= value <= MAX_GROWTH:
-        raise ValidationError("Pertumbuhan harus antara -100% dan 1.000%.")
+        raise ValidationError(
+            _("Pertumbuhan harus antara %(low)s dan %(high)s.", low="-100%", high="1.000%")
+        )
     return value
 
 
@@ -62,4 +68,4 @@ class GrowthForm(FlaskForm):
     class Meta:
         csrf = False
 
-    tumbuh = StringField("Pertumbuhan dari realisasi tahun lalu (%)")
+    tumbuh = StringField(_l("Pertumbuhan dari realisasi tahun lalu (%)"))

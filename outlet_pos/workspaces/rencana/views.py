@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.validators import ValidationError as FormValidationError
 
@@ -213,7 +214,10 @@ def edit(year: int):
     if not form.validate():
         bad = [f"{r.unit.name if r.unit else 'Seluruh koperasi'} · {r.label}" for r in rows
                if form[r.key].errors]  # fmt: skip
-        flash("Periksa isian yang ditandai: " + "; ".join(bad or ["formulir"]) + ".", "error")
+        flash(
+            _("Periksa isian yang ditandai: %(fields)s.", fields="; ".join(bad or [_("formulir")])),
+            "error",
+        )
         return _edit_page(coop, year, form, rows, growth_form, status=400)
     try:
         changes = _changes(coop, year, form, rows, plans)
@@ -222,9 +226,16 @@ def edit(year: int):
         flash(exc.message, "error")
         return _edit_page(coop, year, form, rows, growth_form, status=400)
     if not done:
-        flash("Tidak ada perubahan pada rencana.", "info")
+        flash(_("Tidak ada perubahan pada rencana."), "info")
         return redirect(url_for("rencana.edit", year=year))
-    flash(f"Rencana bisnis tahun buku {fy_label(coop, year)} disimpan ({done} target).", "success")
+    flash(
+        _(
+            "Rencana bisnis tahun buku %(fy_label)s disimpan (%(done)s target).",
+            fy_label=fy_label(coop, year),
+            done=done,
+        ),
+        "success",
+    )
     return redirect(url_for("rencana.plan", tahun=year))
 
 
