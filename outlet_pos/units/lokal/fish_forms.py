@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import uuid
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import FieldList, Form, FormField, HiddenField, SelectField, StringField
 
@@ -23,31 +25,37 @@ def _select(label: str, choices=None, message: str | None = None) -> SelectField
 class CatchLineForm(Form):
     """One fish line; a row with no weight is ignored."""
 
-    item = _select("Jenis ikan")
-    grade = _select("Mutu", {"": "—"} | GRADES)
-    weight = StringField("Berat (kg)", validators=[opsional(), panjang(20)])
-    price = RupiahField("Harga/kg (kosong = daftar)", validators=[opsional()])
+    item = _select(_l("Jenis ikan"))
+    grade = _select(_l("Mutu"), {"": "—"} | GRADES)
+    weight = StringField(_l("Berat (kg)"), validators=[opsional(), panjang(20)])
+    price = RupiahField(_l("Harga/kg (kosong = daftar)"), validators=[opsional()])
 
     def is_blank(self) -> bool:
         return not (self.weight.data or "").strip()
 
 
 class CatchForm(FlaskForm):
-    member_id = _select("Nelayan anggota")
-    seller_name = StringField("Nama penjual bukan anggota", validators=[opsional(), panjang(200)])
-    method = _select("Dibayar", FISH_METHODS, "Pilih cara bayar.")
+    member_id = _select(_l("Nelayan anggota"))
+    seller_name = StringField(
+        _l("Nama penjual bukan anggota"), validators=[opsional(), panjang(200)]
+    )
+    method = _select(_l("Dibayar"), FISH_METHODS, _l("Pilih cara bayar."))
     lines = FieldList(FormField(CatchLineForm), min_entries=4, max_entries=MAX_LINES)
     idempotency_key = HiddenField(default=lambda: uuid.uuid4().hex)
 
 
 class FishVoidForm(FlaskForm):
-    reason = StringField("Alasan pembatalan", validators=[wajib(), panjang(300)])
+    reason = StringField(_l("Alasan pembatalan"), validators=[wajib(), panjang(300)])
 
 
 class FishItemForm(FlaskForm):
-    name = StringField("Nama ikan", validators=[wajib("Nama ikan wajib diisi."), panjang(120)])
-    price_member = RupiahField("Harga jual anggota/kg", validators=[wajib("Isi harga jual.")])
-    price_general = RupiahField("Harga jual umum/kg", validators=[wajib("Isi harga jual.")])
+    name = StringField(
+        _l("Nama ikan"), validators=[wajib(_l("Nama ikan wajib diisi.")), panjang(120)]
+    )
+    price_member = RupiahField(
+        _l("Harga jual anggota/kg"), validators=[wajib(_l("Isi harga jual."))]
+    )
+    price_general = RupiahField(_l("Harga jual umum/kg"), validators=[wajib(_l("Isi harga jual."))])
 
 
 class PricesForm(FlaskForm):
@@ -55,43 +63,55 @@ class PricesForm(FlaskForm):
 
 
 class AnimalForm(FlaskForm):
-    tag = StringField("Nomor eartag", validators=[wajib("Nomor eartag wajib diisi."), panjang(30)])
-    species = _select("Jenis ternak", {"": "— pilih —"} | SPECIES, "Pilih jenis ternak.")
-    sex = _select("Kelamin", {"": "— pilih —"} | SEXES, "Pilih jenis kelamin.")
-    cost = RupiahField("Harga beli (Rp)", validators=[wajib("Isi harga beli.")])
-    paid_from = _select("Dibayar", PAID_FROM, "Pilih cara bayar.")
-    member_id = _select("Penjual anggota")
-    seller_name = StringField("Nama penjual bukan anggota", validators=[opsional(), panjang(200)])
-    weight = StringField("Bobot awal (kg)", validators=[opsional(), panjang(20)])
-    note = StringField("Catatan", validators=[opsional(), panjang(300)])
+    tag = StringField(
+        _l("Nomor eartag"), validators=[wajib(_l("Nomor eartag wajib diisi.")), panjang(30)]
+    )
+    species = _select(
+        _l("Jenis ternak"), lambda: {"": _("— pilih —")} | SPECIES, _l("Pilih jenis ternak.")
+    )
+    sex = _select(_l("Kelamin"), lambda: {"": _("— pilih —")} | SEXES, _l("Pilih jenis kelamin."))
+    cost = RupiahField(_l("Harga beli (Rp)"), validators=[wajib(_l("Isi harga beli."))])
+    paid_from = _select(_l("Dibayar"), PAID_FROM, _l("Pilih cara bayar."))
+    member_id = _select(_l("Penjual anggota"))
+    seller_name = StringField(
+        _l("Nama penjual bukan anggota"), validators=[opsional(), panjang(200)]
+    )
+    weight = StringField(_l("Bobot awal (kg)"), validators=[opsional(), panjang(20)])
+    note = StringField(_l("Catatan"), validators=[opsional(), panjang(300)])
 
 
 class CostForm(FlaskForm):
     kind = _select(
-        "Jenis biaya", {k: v for k, v in COST_KINDS.items() if k != "beli"}, "Pilih jenis biaya."
+        _l("Jenis biaya"),
+        {k: v for k, v in COST_KINDS.items() if k != "beli"},
+        _l("Pilih jenis biaya."),
     )
-    amount = RupiahField("Jumlah (Rp)", validators=[wajib("Isi jumlah.")])
-    paid_from = _select("Dibayar", PAID_FROM, "Pilih cara bayar.")
-    description = StringField("Keterangan", validators=[opsional(), panjang(200)])
+    amount = RupiahField(_l("Jumlah (Rp)"), validators=[wajib(_l("Isi jumlah."))])
+    paid_from = _select(_l("Dibayar"), PAID_FROM, _l("Pilih cara bayar."))
+    description = StringField(_l("Keterangan"), validators=[opsional(), panjang(200)])
     # one key per form shown: a double submit adds the cost once
     idempotency_key = HiddenField(default=lambda: uuid.uuid4().hex)
 
 
 class WeighForm(FlaskForm):
-    weight = StringField("Bobot (kg)", validators=[wajib("Isi bobot."), panjang(20)])
-    note = StringField("Catatan", validators=[opsional(), panjang(200)])
+    weight = StringField(_l("Bobot (kg)"), validators=[wajib(_l("Isi bobot.")), panjang(20)])
+    note = StringField(_l("Catatan"), validators=[opsional(), panjang(200)])
 
 
 class SellForm(FlaskForm):
-    basis = _select("Dasar harga", SALE_BASES, "Pilih dasar harga.")
-    price = RupiahField("Harga (per ekor atau per kg)", validators=[wajib("Isi harga.")])
-    weight = StringField("Bobot hidup (kg, bila per kg)", validators=[opsional(), panjang(20)])
-    method = _select("Dibayar", {"tunai": "Tunai", "qris": "QRIS"}, "Pilih cara bayar.")
-    buyer_member_id = _select("Pembeli anggota")
-    buyer_name = StringField("Nama pembeli bukan anggota", validators=[opsional(), panjang(200)])
+    basis = _select(_l("Dasar harga"), SALE_BASES, _l("Pilih dasar harga."))
+    price = RupiahField(_l("Harga (per ekor atau per kg)"), validators=[wajib(_l("Isi harga."))])
+    weight = StringField(_l("Bobot hidup (kg, bila per kg)"), validators=[opsional(), panjang(20)])
+    method = _select(
+        _l("Dibayar"), lambda: {"tunai": _("Tunai"), "qris": "QRIS"}, _l("Pilih cara bayar.")
+    )
+    buyer_member_id = _select(_l("Pembeli anggota"))
+    buyer_name = StringField(
+        _l("Nama pembeli bukan anggota"), validators=[opsional(), panjang(200)]
+    )
 
 
 class DeathForm(FlaskForm):
     note = StringField(
-        "Sebab kematian", validators=[wajib("Tuliskan sebab kematian."), panjang(200)]
+        _l("Sebab kematian"), validators=[wajib(_l("Tuliskan sebab kematian.")), panjang(200)]
     )

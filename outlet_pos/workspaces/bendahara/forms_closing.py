@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, StringField
 
@@ -15,27 +16,28 @@ class WaiveForm(FlaskForm):
     year = HiddenField(validators=[wajib()])
     month = HiddenField(validators=[wajib()])
     item = HiddenField(validators=[wajib()])
-    reason = StringField("Alasan dilewati", validators=[opsional(), panjang(300)])
+    reason = StringField(_l("Alasan dilewati"), validators=[opsional(), panjang(300)])
 
 
 class DailyCloseForm(FlaskForm):
     day = HiddenField(validators=[wajib()])
     note = StringField(
-        "Catatan (wajib jika kas tidak disetor: alasannya)", validators=[opsional(), panjang(300)]
+        _l("Catatan (wajib jika kas tidak disetor: alasannya)"),
+        validators=[opsional(), panjang(300)],
     )
 
 
 class DepositForm(FlaskForm):
     day = HiddenField(validators=[wajib()])
     bank = SelectField(
-        "Rekening bank tujuan",
+        _l("Rekening bank tujuan"),
         choices={},
         validate_choice=False,
-        validators=[wajib("Pilih rekening bank.")],
+        validators=[wajib(_l("Pilih rekening bank."))],
     )
-    amount = RupiahField("Jumlah disetor", validators=[wajib_input("Jumlah wajib diisi.")])
+    amount = RupiahField(_l("Jumlah disetor"), validators=[wajib_input(_l("Jumlah wajib diisi."))])
     memo = StringField(
-        "Keterangan (mis. nomor slip setoran)", validators=[opsional(), panjang(200)]
+        _l("Keterangan (mis. nomor slip setoran)"), validators=[opsional(), panjang(200)]
     )
     idempotency_key = HiddenField(default=lambda: uuid.uuid4().hex)
 
@@ -46,7 +48,7 @@ class DayPickForm(FlaskForm):
     class Meta:
         csrf = False
 
-    day = TanggalField("Tanggal", validators=[opsional()])
+    day = TanggalField(_l("Tanggal"), validators=[opsional()])
 
 
 class YearCloseForm(FlaskForm):

@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 import uuid
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, HiddenField, SelectField, StringField
@@ -13,7 +15,12 @@ from wtforms.validators import ValidationError
 
 from outlet_pos.forms import RupiahField, TanggalField, opsional, panjang, wajib, wajib_input
 
-KIND_CHOICES = {"expense": "Pengeluaran (beban)", "income": "Pendapatan lain"}
+KIND_CHOICES = {"expense": _l("Pengeluaran (beban)"), "income": _l("Pendapatan lain")}
+
+
+def kind_choices() -> dict[str, str]:
+    # WTForms takes only plain strings as dict choices: resolved per form, in the user's language.
+    return {k: str(v) for k, v in KIND_CHOICES.items()}
 
 
 def parse_month(raw: str | None) -> tuple[int, int] | None:
@@ -37,7 +44,7 @@ class BulanField(StringField):
         if (self.data or "").strip():
             self.month = parse_month(self.data)
             if self.month is None:
-                raise ValidationError("Bulan tidak valid; gunakan format TTTT-BB.")
+                raise ValidationError(_("Bulan tidak valid; gunakan format TTTT-BB."))
 
 
 def _select(label: str, message: str | None = None) -> SelectField:
@@ -46,66 +53,74 @@ def _select(label: str, message: str | None = None) -> SelectField:
 
 
 class ExpenseForm(FlaskForm):
-    kind = SelectField("Jenis", choices=KIND_CHOICES, validators=[wajib("Pilih jenis.")])
-    date = TanggalField("Tanggal", validators=[wajib_input("Tanggal wajib diisi.")])
-    account = _select("Kategori (akun)", "Pilih kategori.")
-    amount = RupiahField("Jumlah (Rp)", validators=[wajib("Isi jumlah.")])
-    paid_from = _select("Kas/bank", "Pilih kas atau bank.")
-    unit = _select("Unit usaha")
-    payee = StringField("Dibayar kepada / diterima dari", validators=[opsional(), panjang(120)])
-    description = StringField("Keterangan", validators=[wajib("Keterangan wajib diisi."),
-                                                        panjang(300)])  # fmt: skip
-    reference = StringField("No. nota / referensi", validators=[opsional(), panjang(64)])
-    attachment = FileField("Foto/scan nota (JPG, PNG, PDF; maks. 5 MB)")
+    kind = SelectField(_l("Jenis"), choices=kind_choices, validators=[wajib(_l("Pilih jenis."))])
+    date = TanggalField(_l("Tanggal"), validators=[wajib_input(_l("Tanggal wajib diisi."))])
+    account = _select(_l("Kategori (akun)"), _l("Pilih kategori."))
+    amount = RupiahField(_l("Jumlah (Rp)"), validators=[wajib(_l("Isi jumlah."))])
+    paid_from = _select(_l("Kas/bank"), _l("Pilih kas atau bank."))
+    unit = _select(_l("Unit usaha"))
+    payee = StringField(_l("Dibayar kepada / diterima dari"), validators=[opsional(), panjang(120)])
+    description = StringField(
+        _l("Keterangan"), validators=[wajib(_l("Keterangan wajib diisi.")), panjang(300)]
+    )
+    reference = StringField(_l("No. nota / referensi"), validators=[opsional(), panjang(64)])
+    attachment = FileField(_l("Foto/scan nota (JPG, PNG, PDF; maks. 5 MB)"))
     attachment_token = HiddenField()
     idempotency_key = HiddenField(default=lambda: uuid.uuid4().hex)
 
     def validate_amount(self, field):
         if field.amount is not None and field.amount <= 0:
-            raise ValidationError("Jumlah harus lebih dari nol.")
+            raise ValidationError(_("Jumlah harus lebih dari nol."))
 
 
 class VoidForm(FlaskForm):
-    reason = StringField("Alasan pembatalan", validators=[wajib("Alasan wajib diisi."),
-                                                          panjang(300)])  # fmt: skip
+    reason = StringField(
+        _l("Alasan pembatalan"), validators=[wajib(_l("Alasan wajib diisi.")), panjang(300)]
+    )
 
 
 class AttachForm(FlaskForm):
-    attachment = FileField("Foto/scan nota")
+    attachment = FileField(_l("Foto/scan nota"))
 
 
 class ExpenseFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    bulan = BulanField("Bulan", validators=[opsional()])
-    kategori = _select("Kategori")
-    dari = _select("Kas/bank")
-    jenis = SelectField("Jenis", choices={"": "Semua", **KIND_CHOICES}, validators=[opsional()])
+    bulan = BulanField(_l("Bulan"), validators=[opsional()])
+    kategori = _select(_l("Kategori"))
+    dari = _select(_l("Kas/bank"))
+    jenis = SelectField(
+        _l("Jenis"), choices=lambda: {"": _("Semua"), **kind_choices()}, validators=[opsional()]
+    )
 
 
 class RecurringForm(FlaskForm):
-    kind = SelectField("Jenis", choices=KIND_CHOICES, validators=[wajib("Pilih jenis.")])
-    description = StringField("Keterangan", validators=[wajib("Keterangan wajib diisi."),
-                                                        panjang(300)])  # fmt: skip
-    payee = StringField("Dibayar kepada / diterima dari", validators=[opsional(), panjang(120)])
-    account = _select("Kategori (akun)", "Pilih kategori.")
-    amount = RupiahField("Jumlah per bulan (Rp)", validators=[wajib("Isi jumlah.")])
-    paid_from = _select("Dibayar dari", "Pilih Kas kecil atau bank.")
-    unit = _select("Unit usaha")
-    day_of_month = StringField("Tanggal tiap bulan", default="1",
-                               validators=[wajib("Isi tanggal 1–31."), panjang(2)])  # fmt: skip
-    active = BooleanField("Aktif", default=True)
+    kind = SelectField(_l("Jenis"), choices=kind_choices, validators=[wajib(_l("Pilih jenis."))])
+    description = StringField(
+        _l("Keterangan"), validators=[wajib(_l("Keterangan wajib diisi.")), panjang(300)]
+    )
+    payee = StringField(_l("Dibayar kepada / diterima dari"), validators=[opsional(), panjang(120)])
+    account = _select(_l("Kategori (akun)"), _l("Pilih kategori."))
+    amount = RupiahField(_l("Jumlah per bulan (Rp)"), validators=[wajib(_l("Isi jumlah."))])
+    paid_from = _select(_l("Dibayar dari"), _l("Pilih Kas kecil atau bank."))
+    unit = _select(_l("Unit usaha"))
+    day_of_month = StringField(
+        _l("Tanggal tiap bulan"),
+        default="1",
+        validators=[wajib(_l("Isi tanggal 1–31.")), panjang(2)],
+    )
+    active = BooleanField(_l("Aktif"), default=True)
 
     def validate_day_of_month(self, field):
         raw = (field.data or "").strip()
         if not raw.isascii() or not raw.isdigit() or not 1 <= int(raw) <= 31:
-            raise ValidationError("Tanggal 1 sampai 31.")
+            raise ValidationError(_("Tanggal 1 sampai 31."))
 
     def validate_amount(self, field):
         if field.amount is not None and field.amount <= 0:
-            raise ValidationError("Jumlah harus lebih dari nol.")
+            raise ValidationError(_("Jumlah harus lebih dari nol."))
 
 
 class RecurringPostForm(FlaskForm):
-    bulan = BulanField("Bulan", validators=[wajib("Pilih bulan.")])
+    bulan = BulanField(_l("Bulan"), validators=[wajib(_l("Pilih bulan."))])

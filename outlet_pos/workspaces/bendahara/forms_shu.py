@@ -3,6 +3,7 @@ after the annual meeting, the payout search and the payout buttons."""
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, StringField
 
@@ -11,7 +12,7 @@ from outlet_pos.forms import TanggalField, opsional, panjang, wajib, wajib_input
 
 
 class _SettingsBase(FlaskForm):
-    include_sukarela = BooleanField("Simpanan sukarela ikut dasar jasa modal")
+    include_sukarela = BooleanField(_l("Simpanan sukarela ikut dasar jasa modal"))
 
 
 def settings_form(units, formdata=None, **kwargs):
@@ -27,7 +28,7 @@ def settings_form(units, formdata=None, **kwargs):
             f"alloc_{key}",
             StringField(
                 f"{label} (%)",
-                validators=[wajib_input("Wajib diisi (boleh 0)."), panjang(3)],
+                validators=[wajib_input(_l("Wajib diisi (boleh 0).")), panjang(3)],
                 render_kw={"inputmode": "numeric", "size": 4},
             ),
         )
@@ -36,8 +37,8 @@ def settings_form(units, formdata=None, **kwargs):
             ShuSettingsForm,
             f"weight_{unit.id}",
             StringField(
-                f"Bobot {unit.name} (%)",
-                validators=[wajib_input("Wajib diisi (boleh 0)."), panjang(4)],
+                _l("Bobot %(unit)s (%(pct)s)", unit=unit.name, pct="%"),
+                validators=[wajib_input(_l("Wajib diisi (boleh 0).")), panjang(4)],
                 render_kw={"inputmode": "numeric", "size": 4},
             ),
         )
@@ -48,10 +49,12 @@ def settings_form(units, formdata=None, **kwargs):
 
 class DistributeForm(FlaskForm):
     year = HiddenField(validators=[wajib()])
-    rat_date = TanggalField("Tanggal RAT", validators=[wajib_input("Tanggal RAT wajib diisi.")])
+    rat_date = TanggalField(
+        _l("Tanggal RAT"), validators=[wajib_input(_l("Tanggal RAT wajib diisi."))]
+    )
     decision_number = StringField(
-        "Nomor keputusan RAT tentang pembagian SHU",
-        validators=[wajib("Nomor keputusan wajib diisi."), panjang(100)],
+        _l("Nomor keputusan RAT tentang pembagian SHU"),
+        validators=[wajib(_l("Nomor keputusan wajib diisi.")), panjang(100)],
     )
 
 
@@ -61,7 +64,7 @@ class PayoutSearchForm(FlaskForm):
     class Meta:
         csrf = False
 
-    q = StringField("Cari nomor atau nama anggota", validators=[opsional(), panjang(100)])
+    q = StringField(_l("Cari nomor atau nama anggota"), validators=[opsional(), panjang(100)])
 
 
 class PayForm(FlaskForm):

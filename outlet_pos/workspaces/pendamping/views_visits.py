@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel.speaklater import LazyString
 from flask_login import current_user
 
 from outlet_pos.core.access import requires
@@ -198,7 +199,9 @@ def action_status(action_id: int):
     if form.back.data == "detail":
         back = url_for("pendamping.visit_detail", visit_id=action.visit_id)
     if not form.validate_on_submit():
-        flash(" ".join(e for errs in form.errors.values() for e in errs if isinstance(e, str))
+        # Form messages are lazy (read in the user's language): str() them, keep only messages.
+        flash(" ".join(str(e) for errs in form.errors.values() for e in errs
+                       if isinstance(e, (str, LazyString)))
               or _("Pilih status."), "error")  # fmt: skip
         return redirect(back)
     return act(back, set_action_status, coop, action, user(), form.status.data,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -29,23 +30,25 @@ class ActionRow(Form):
     """One follow-up row; a sub-form, so no CSRF token of its own."""
 
     id = HiddenField()
-    description = StringField("Tindakan", validators=[opsional(), panjang(300)])
-    owner = StringField("Penanggung jawab", validators=[opsional(), panjang(120)])
-    due_date = TanggalField("Batas waktu", validators=[opsional()])
-    remove = BooleanField("Hapus")
+    description = StringField(_l("Tindakan"), validators=[opsional(), panjang(300)])
+    owner = StringField(_l("Penanggung jawab"), validators=[opsional(), panjang(120)])
+    due_date = TanggalField(_l("Batas waktu"), validators=[opsional()])
+    remove = BooleanField(_l("Hapus"))
 
 
 class VisitForm(FlaskForm):
     visit_date = TanggalField(
-        "Tanggal kunjungan", validators=[wajib_input("Tanggal kunjungan wajib diisi.")]
+        _l("Tanggal kunjungan"), validators=[wajib_input(_l("Tanggal kunjungan wajib diisi."))]
     )
-    mode = SelectField("Cara pendampingan", choices=MODES, validators=[wajib("Pilih cara.")])
+    mode = SelectField(
+        _l("Cara pendampingan"), choices=MODES, validators=[wajib(_l("Pilih cara."))]
+    )
     topics = StringField(
-        "Topik", validators=[wajib("Topik wajib diisi."), panjang(300)],
-        description="Mis. Tutup buku, stok opname",
+        _l("Topik"), validators=[wajib(_l("Topik wajib diisi.")), panjang(300)],
+        description=_l("Mis. Tutup buku, stok opname"),
     )  # fmt: skip
-    findings = TextAreaField("Temuan", validators=[opsional(), panjang(MAX_TEXT)])
-    recommendations = TextAreaField("Rekomendasi", validators=[opsional(), panjang(MAX_TEXT)])
+    findings = TextAreaField(_l("Temuan"), validators=[opsional(), panjang(MAX_TEXT)])
+    recommendations = TextAreaField(_l("Rekomendasi"), validators=[opsional(), panjang(MAX_TEXT)])
     actions = FieldList(FormField(ActionRow), min_entries=NEW_ROWS, max_entries=MAX_ACTIONS + 5)
 
     def values(self) -> dict[str, Any]:
@@ -91,6 +94,6 @@ class VisitForm(FlaskForm):
 
 
 class StatusForm(FlaskForm):
-    status = SelectField("Status", choices=STATUSES, validators=[wajib("Pilih status.")])
-    note = StringField("Catatan", validators=[opsional(), panjang(300)])
+    status = SelectField(_l("Status"), choices=STATUSES, validators=[wajib(_l("Pilih status."))])
+    note = StringField(_l("Catatan"), validators=[opsional(), panjang(300)])
     back = HiddenField()
