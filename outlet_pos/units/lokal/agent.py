@@ -31,6 +31,7 @@ from outlet_pos.core.sales.models import Shift
 from outlet_pos.core.tenancy import BusinessUnit, Cooperative
 from outlet_pos.extensions import db
 from outlet_pos.money import format_rupiah
+from outlet_pos.units.lokal.fish_common import void_reason
 from outlet_pos.units.lokal.models import AgentSettlement, AgentTxn, LocalUnitProfile, profile_of
 
 FLOAT = "212100"
@@ -202,13 +203,7 @@ def void_txn(coop: Cooperative, txn: AgentTxn, user, shift: Shift | None, reason
     Refused once the transaction has been settled with the provider (the float has left the
     cooperative; a correction then goes through the provider). The drawer must hold what the
     reversal pays back. ``shift`` defaults to the manager's own open shift."""
-    reason = (reason or "").strip()
-    if len(reason) < 5:
-        raise ValidationError("Tuliskan alasan pembatalan (minimal 5 karakter).", field="reason")
-    if len(reason) > 300:
-        raise ValidationError("Alasan maksimal 300 karakter.", field="reason")
-    if user is None or not user.can("local.manage", coop):
-        raise DomainError("Hanya pengelola unit lokal yang boleh membatalkan transaksi agen.")
+    reason = void_reason(coop, user, reason, "transaksi agen")
     if txn.cooperative_id != coop.id:
         raise NotFound("Transaksi agen tidak ditemukan.")
     txn = lock_row(AgentTxn, txn.id)

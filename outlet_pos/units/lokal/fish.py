@@ -42,6 +42,7 @@ from outlet_pos.units.lokal.fish_common import (
     line_amount,
     parse_weight,
     unit_location,
+    void_reason,
 )
 from outlet_pos.units.lokal.fish_models import (
     FISH_METHODS,
@@ -359,13 +360,7 @@ def void_purchase(coop: Cooperative, purchase: FishPurchase, user, reason: str) 
     from outlet_pos.core.ledger.services import is_reversed
     from outlet_pos.core.sales.common import lock_row
 
-    reason = (reason or "").strip()
-    if len(reason) < 5:
-        raise ValidationError("Tuliskan alasan pembatalan (minimal 5 karakter).", field="reason")
-    if len(reason) > 300:
-        raise ValidationError("Alasan maksimal 300 karakter.", field="reason")
-    if user is None or not user.can("local.manage", coop):
-        raise DomainError("Hanya pengelola unit lokal yang boleh membatalkan pembelian ikan.")
+    reason = void_reason(coop, user, reason, "pembelian ikan")
     if purchase.cooperative_id != coop.id:
         raise ValidationError("Pembelian ikan tidak ditemukan.")
     purchase = lock_row(FishPurchase, purchase.id)

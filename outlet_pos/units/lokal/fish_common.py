@@ -136,3 +136,17 @@ def member_of(coop: Cooperative, member_id: int | None, field: str) -> Member | 
     if member is None or member.cooperative_id != coop.id:
         raise ValidationError("Anggota tidak ditemukan.", field=field)
     return member
+
+
+def void_reason(coop: Cooperative, user, reason: str, what: str) -> str:
+    """The checks every void of a local unit's record starts with: a reason the audit trail
+    can show, given by a manager (local.manage) — the person who typed a wrong record must
+    not be able to make its money vanish. Returns the reason, trimmed."""
+    reason = (reason or "").strip()
+    if len(reason) < 5:
+        raise ValidationError("Tuliskan alasan pembatalan (minimal 5 karakter).", field="reason")
+    if len(reason) > 300:
+        raise ValidationError("Alasan maksimal 300 karakter.", field="reason")
+    if user is None or not user.can("local.manage", coop):
+        raise DomainError(f"Hanya pengelola unit lokal yang boleh membatalkan {what}.")
+    return reason
