@@ -106,6 +106,17 @@ def _violations(app) -> list[str]:
 
 
 @pytest.fixture(autouse=True)
+def _rate_limits_off() -> Iterator[None]:
+    """Flask-Limiter keeps one on/off switch per extension object, shared by every app a test
+    makes: a test that builds an app with limits on would leave them on for the tests after
+    it (the login limit then answers 429 to their logins). Off again after every test."""
+    yield
+    from outlet_pos.extensions import limiter
+
+    limiter.enabled = False
+
+
+@pytest.fixture(autouse=True)
 def _clean(request) -> Iterator[None]:
     """Each test starts from empty tables (only for tests that use the app), and every test
     leaves books that ``outlet-pos verify`` passes — unless it tampers on purpose."""
