@@ -213,9 +213,12 @@ def test_a_pengurus_sets_a_price_with_f7_and_it_is_charged(app, browser, live_se
     page.goto("/kasir/")
     page.fill("#float_amount", "100.000")
     page.get_by_role("button", name="Buka shift").click()
+    expect(page.locator(".flash-success")).to_contain_text("Shift dibuka")
     expect(page.locator("#scan")).to_be_focused()
     scan(page, BARCODES[0])  # beras 64.000
+    expect(page.locator("#cart tr")).to_have_count(1)
     scan(page, BARCODES[1])  # minyak 18.000
+    expect(page.locator("#cart tr")).to_have_count(2)
     expect(page.locator("#t-total")).to_have_text("Rp82.000")
     rows = page.locator("#cart tr")
     expect(rows.nth(1)).to_have_class(re.compile("is-selected"))  # the line just scanned
