@@ -156,23 +156,32 @@ def _split(
     return months, segments
 
 
-def _snapshot_sums(coop_id: int, months: list[tuple[int, int]], by_unit: bool, column: str):
+def _snapshot_sums(
+    coop_id: int,
+    months: list[tuple[int, int]],
+    by_unit: bool,
+    column: str,
+    unit_id: int | None = None,
+):
+    """Sums of the closed months' rows per account (and unit): ``movement`` (debit -
+    credit), ``cash_counter``, or ``sides`` (debit and credit apart, for the trial balance)."""
     if not months:
         return []
     keys = [PeriodBalance.account_id] + ([PeriodBalance.unit_id] if by_unit else [])
     month_key = PeriodBalance.year * 100 + PeriodBalance.month
     if column == "cash_counter":
-        amount = func.sum(PeriodBalance.cash_counter)
+        amounts = [func.sum(PeriodBalance.cash_counter)]
+    elif column == "sides":
+        amounts = [func.sum(PeriodBalance.debit), func.sum(PeriodBalance.credit)]
     else:
-        amount = func.sum(PeriodBalance.debit) - func.sum(PeriodBalance.credit)
-    return db.session.execute(
-        select(*keys, amount)
-        .where(
-            PeriodBalance.cooperative_id == coop_id,
-            month_key.in_([y * 100 + m for y, m in months]),
-        )
-        .group_by(*keys)
-    ).all()
+        amounts = [func.sum(PeriodBalance.debit) - func.sum(PeriodBalance.credit)]
+    conds = [
+        PeriodBalance.cooperative_id == coop_id,
+        month_key.in_([y * 100 + m for y, m in months]),
+    ]
+    if unit_id is not None:
+        conds.append(PeriodBalance.unit_id == unit_id)
+    return db.session.execute(select(*keys, *amounts).where(*conds).group_by(*keys)).all()
 
 
 def movement(
@@ -232,23 +241,8 @@ def debit_credit(
 def _debit_credit(coop_id: int, lo: date, hi: date, unit_id: int | None) -> dict:
     out: dict[int, tuple[int, int]] = {}
     months, segments = _split(coop_id, lo, hi)
-    if months:
-        conds = [
-            PeriodBalance.cooperative_id == coop_id,
-            (PeriodBalance.year * 100 + PeriodBalance.month).in_([y * 100 + m for y, m in months]),
-        ]
-        if unit_id is not None:
-            conds.append(PeriodBalance.unit_id == unit_id)
-        for account_id, debit, credit in db.session.execute(
-            select(
-                PeriodBalance.account_id,
-                func.sum(PeriodBalance.debit),
-                func.sum(PeriodBalance.credit),
-            )
-            .where(*conds)
-            .group_by(PeriodBalance.account_id)
-        ):
-            out[account_id] = (int(debit), int(credit))
+    for account_id, debit, credit in _snapshot_sums(coop_id, months, False, "sides", unit_id):
+        out[account_id] = (int(debit), int(credit))
     ids = account_ids(coop_id) if segments else []
     for seg_lo, seg_hi in segments:
         for account_id, (debit, credit) in _line_sums(
